@@ -1,0 +1,141 @@
+package dev.roundtrip.transport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The transport's configuration, as built by {@link Transport.Builder}:
+ * immutable, validated, and readable by metrics and management endpoints.
+ * Names follow the {@code roundtrip.transport.*} properties; the Go field each
+ * one ports is named beside it.
+ *
+ * @param maxIdleConns idle connections kept over all destinations; when
+ * exceeded the least recently used is closed. 0 = no cap. Default 100. Go:
+ * {@code MaxIdleConns}
+ * @param maxIdleConnsPerHost idle connections kept per destination; a
+ * connection returned above it is closed. 0 keeps none; negative disables
+ * pooling. Default 100 (Go's default is 2). Go: {@code MaxIdleConnsPerHost}
+ * @param maxConnsPerHost dialing + active + idle connections per destination;
+ * further requests wait in FIFO order. 0 = no limit. Default 0. Go:
+ * {@code MaxConnsPerHost}
+ * @param idleConnTimeout an idle connection is closed after this long unused.
+ * Zero = never. Default 90s. Go: {@code IdleConnTimeout}
+ * @param disableKeepAlives one request per connection, sent with
+ * {@code Connection: close}. Default false. Go: {@code DisableKeepAlives}
+ * @param disableCompression do not ask for gzip. Default false. Go:
+ * {@code DisableCompression}
+ * @param dialTimeout TCP connect limit. Zero = none. Default 30s. Go:
+ * {@code Dialer.Timeout}
+ * @param tcpKeepAlive idle time before TCP keep-alive probes on a socket.
+ * Zero = probes off. Default 30s. Go: {@code Dialer.KeepAlive}
+ * @param tlsHandshakeTimeout zero = none. Default 10s. Go:
+ * {@code TLSHandshakeTimeout}
+ * @param responseHeaderTimeout from the request written to the response
+ * headers read. Zero = none. Default zero. Go: {@code ResponseHeaderTimeout}
+ * @param expectContinueTimeout how long a request with
+ * {@code Expect: 100-continue} waits for {@code 100 Continue} before sending
+ * its body anyway. Zero sends the body at once. Default 1s. Go:
+ * {@code ExpectContinueTimeout}
+ * @param readTimeout limit on each socket read; a request may override it.
+ * Zero = none. Default zero (Go has none)
+ * @param maxResponseHeaderBytes limit on a response's status line and headers,
+ * 1xx responses included. Default 10 MiB. Go: {@code MaxResponseHeaderBytes}
+ * @param writeBufferSize bytes buffered per connection for writing. Default 8 KiB
+ * @param readBufferSize bytes buffered per connection for reading. Default 8 KiB
+ * @param maxConnLifetime a connection older than this is not reused; zero =
+ * no limit. Default zero. Go issue #23427
+ * @param honorKeepAliveHeader whether a response's {@code Keep-Alive:
+ * timeout=N, max=M} shortens the idle timeout and limits the requests on that
+ * connection. Default true. Go issue #15508
+ * @param drainOnCloseMaxBytes when a body is closed before its end, read and
+ * discard up to this many more bytes to keep the connection; 0 closes it as Go
+ * does. Default 64 KiB. Go issue #75309
+ * @param drainOnCloseTimeout how long such a drain may take. Default 100ms
+ * @param leakDetection what happens to responses dropped unread and unclosed.
+ * Default {@link LeakDetection#SIMPLE}
+ * @param proxy the HTTP proxy for every request, such as
+ * {@code http://user:pass@proxy:3128}; {@code null} for none
+ * @param proxyFromEnvironment take the proxy from {@code HTTP_PROXY},
+ * {@code HTTPS_PROXY} and {@code NO_PROXY} (or their lower-case forms) when
+ * {@code proxy} is not set. Default false
+ * @param hosts per-destination overrides, keyed by {@code host:port}
+ */
+public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost,
+		Duration idleConnTimeout, boolean disableKeepAlives, boolean disableCompression, Duration dialTimeout,
+		Duration tcpKeepAlive, Duration tlsHandshakeTimeout, Duration responseHeaderTimeout,
+		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
+		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
+		Duration drainOnCloseTimeout, LeakDetection leakDetection, URI proxy, boolean proxyFromEnvironment,
+		Map<String, HostSettings> hosts) {
+
+	/** The defaults, as listed above. */
+	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90),
+			false, false, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
+			Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true, 64 * 1024,
+			Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of());
+
+	public TransportSettings {
+		if (maxIdleConns < 0) {
+			throw new IllegalArgumentException("max-idle-conns must be 0 (no cap) or more, was " + maxIdleConns);
+		}
+		if (maxConnsPerHost < 0) {
+			throw new IllegalArgumentException("max-conns-per-host must be 0 (no limit) or more, was " + maxConnsPerHost);
+		}
+		checkNotNegative(idleConnTimeout, "idle-conn-timeout");
+		checkNotNegative(dialTimeout, "dial-timeout");
+		checkNotNegative(tcpKeepAlive, "tcp-keep-alive");
+		checkNotNegative(tlsHandshakeTimeout, "tls-handshake-timeout");
+		checkNotNegative(responseHeaderTimeout, "response-header-timeout");
+		checkNotNegative(expectContinueTimeout, "expect-continue-timeout");
+		checkNotNegative(readTimeout, "read-timeout");
+		checkNotNegative(maxConnLifetime, "max-conn-lifetime");
+		checkNotNegative(drainOnCloseTimeout, "drain-on-close.timeout");
+		if (maxResponseHeaderBytes < 64) {
+			throw new IllegalArgumentException("max-response-header-bytes must be at least 64, was " + maxResponseHeaderBytes);
+		}
+		if (writeBufferSize < 256 || writeBufferSize > 16 * 1024 * 1024) {
+			throw new IllegalArgumentException("write-buffer-size must be between 256 bytes and 16 MiB, was " + writeBufferSize);
+		}
+		if (readBufferSize < 256 || readBufferSize > 16 * 1024 * 1024) {
+			throw new IllegalArgumentException("read-buffer-size must be between 256 bytes and 16 MiB, was " + readBufferSize);
+		}
+		if (drainOnCloseMaxBytes < 0) {
+			throw new IllegalArgumentException("drain-on-close.max-bytes must be 0 (off) or more, was " + drainOnCloseMaxBytes);
+		}
+		if (leakDetection == null) {
+			throw new IllegalArgumentException("leak-detection must be one of disabled, simple, paranoid");
+		}
+		if (proxy != null) {
+			String scheme = proxy.getScheme();
+			if (!"http".equalsIgnoreCase(scheme) || proxy.getHost() == null) {
+				throw new IllegalArgumentException("proxy.url must be http://[user:password@]host[:port], was " + proxy);
+			}
+		}
+		hosts = Map.copyOf(hosts);
+		for (String key : hosts.keySet()) {
+			int colon = key.lastIndexOf(':');
+			boolean validPort = colon > 0 && colon < key.length() - 1
+					&& key.substring(colon + 1).chars().allMatch(Character::isDigit);
+			if (!validPort) {
+				throw new IllegalArgumentException("hosts." + key + ": the key must be host:port, such as api.example.com:443");
+			}
+		}
+	}
+
+	static void checkNotNegative(Duration duration, String setting) {
+		if (duration == null) {
+			return;
+		}
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(setting + " must be zero or positive, was " + duration);
+		}
+	}
+
+	/** The overrides for {@code host:port}, or {@link HostSettings#INHERIT}. */
+	public HostSettings host(String authority) {
+		HostSettings settings = this.hosts.get(authority);
+		return (settings != null) ? settings : HostSettings.INHERIT;
+	}
+
+}
