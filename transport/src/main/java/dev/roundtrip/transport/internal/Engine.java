@@ -1,39 +1,147 @@
 package dev.roundtrip.transport.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
 import dev.roundtrip.transport.Call;
+import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.TransportListener;
 import dev.roundtrip.transport.TransportSettings;
+import dev.roundtrip.transport.internal.conn.Dialer;
 import dev.roundtrip.transport.internal.pool.ConnectionPool;
 
-/** STUB: being written. */
+/**
+ * What a {@link dev.roundtrip.transport.Transport} is made of: its settings,
+ * its pool, its dialer and the threads that dial and watch deadlines.
+ */
 public final class Engine {
 
 	private final TransportSettings settings;
 
+	private final SSLContext sslContext;
+
+	private final ConnectionPool pool;
+
+	private final ExecutorService dialExecutor;
+
+	private final Watchdog watchdog = new Watchdog();
+
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock) {
 		this.settings = settings;
+		this.sslContext = sslContext;
+		this.dialExecutor = dialExecutor();
+		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock);
+		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
+				this.dialExecutor, new SafeListener(listener), nanoClock);
+	}
+
+	/**
+	 * Dials run on their own threads so that a request waiting for its dial can
+	 * take a connection another request returns meanwhile (Go's late binding).
+	 * Virtual threads where the runtime has them; else a cached pool of daemon
+	 * threads. Only dials use these: a request on a pooled connection runs on
+	 * the caller's thread alone.
+	 */
+	private static ExecutorService dialExecutor() {
+		try {
+			Object virtual = MethodHandles.publicLookup()
+				.findStatic(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor",
+						MethodType.methodType(ExecutorService.class))
+				.invoke();
+			return (ExecutorService) virtual;
+		}
+		catch (Throwable ex) {
+			AtomicInteger count = new AtomicInteger();
+			return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+					(task) -> {
+						Thread thread = new Thread(task, "roundtrip-dial-" + count.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+		}
 	}
 
 	public Call newCall(Request request) {
-		throw new UnsupportedOperationException("not yet");
+		return new RealCall(this, request);
 	}
 
 	public ConnectionPool pool() {
-		throw new UnsupportedOperationException("not yet");
+		return this.pool;
 	}
 
 	public TransportSettings settings() {
 		return this.settings;
 	}
 
+	Watchdog watchdog() {
+		return this.watchdog;
+	}
+
 	public void close() {
+		this.pool.shutdown();
+		this.watchdog.stop();
+		this.dialExecutor.shutdown();
+	}
+
+	Destination destinationFor(Request request) {
+		URI uri = request.uri();
+		String scheme = uri.getScheme();
+		boolean tls = scheme.equals("https");
+		int port = (uri.getPort() != -1) ? uri.getPort() : (tls ? 443 : 80);
+		String host = uri.getHost();
+		if (host.startsWith("[") && host.endsWith("]")) {
+			host = host.substring(1, host.length() - 1);
+		}
+		SSLContext context = null;
+		if (tls) {
+			context = (request.sslContext() != null) ? request.sslContext() : this.sslContext;
+		}
+		return new Destination(scheme, host.toLowerCase(Locale.ROOT), port, null, context);
+	}
+
+	private ConnectionPool.Limits limits(Destination destination) {
+		HostSettings host = this.settings.host(destination.authority());
+		return new ConnectionPool.Limits(
+				(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : this.settings.maxConnsPerHost(),
+				(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost()
+						: this.settings.maxIdleConnsPerHost(),
+				(host.idleConnTimeout() != null) ? host.idleConnTimeout() : this.settings.idleConnTimeout(),
+				(host.maxConnLifetime() != null) ? host.maxConnLifetime() : this.settings.maxConnLifetime());
+	}
+
+	int connectTimeoutMillis(Request request) {
+		return millis((request.connectTimeout() != null) ? request.connectTimeout() : this.settings.dialTimeout());
+	}
+
+	int readTimeoutMillis(Request request) {
+		return millis((request.readTimeout() != null) ? request.readTimeout() : this.settings.readTimeout());
+	}
+
+	long responseHeaderTimeoutMillis(Destination destination) {
+		Duration timeout = this.settings.host(destination.authority()).responseHeaderTimeout();
+		return ((timeout != null) ? timeout : this.settings.responseHeaderTimeout()).toMillis();
+	}
+
+	private static int millis(Duration duration) {
+		if (duration == null || duration.isZero()) {
+			return 0;
+		}
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
 	}
 
 }

@@ -1,0 +1,197 @@
+package dev.roundtrip.transport.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.roundtrip.transport.Call;
+import dev.roundtrip.transport.CanceledException;
+import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.Request;
+import dev.roundtrip.transport.Response;
+import dev.roundtrip.transport.internal.conn.Connection;
+
+/**
+ * A call: acquires a connection, runs the exchange on it, and retries once on
+ * a fresh connection when Go's rules allow (see {@link Exchange.Retry}). Also
+ * the owner token of the connection it uses, so a cancel closes exactly the
+ * connection this call holds and no other. Go: {@code (*Transport).roundTrip}.
+ */
+final class RealCall implements Call {
+
+	static final Comparator<RealCall> BY_DEADLINE = Comparator.comparingLong(RealCall::deadlineNanos)
+		.thenComparingLong((call) -> call.sequence);
+
+	private static final AtomicLong SEQUENCE = new AtomicLong();
+
+	private final Engine engine;
+
+	private final Request request;
+
+	private final long sequence = SEQUENCE.incrementAndGet();
+
+	private volatile boolean executed;
+
+	private volatile boolean canceled;
+
+	private volatile boolean deadlineExpired;
+
+	private volatile Thread thread;
+
+	/** The connection the current exchange runs on, for cancel. */
+	private volatile Connection connection;
+
+	private long deadlineNanos;
+
+	/** Where the call was made, for leak reports in paranoid mode. */
+	private Throwable origin;
+
+	RealCall(Engine engine, Request request) {
+		this.engine = engine;
+		this.request = request;
+	}
+
+	@Override
+	public Request request() {
+		return this.request;
+	}
+
+	@Override
+	public Response execute() throws IOException {
+		if (this.executed) {
+			throw new IllegalStateException("Call already executed: " + this.request);
+		}
+		this.executed = true;
+		this.thread = Thread.currentThread();
+		if (Thread.currentThread().isInterrupted()) {
+			throw new CanceledException("Thread interrupted before " + this.request + " was sent");
+		}
+		if (this.engine.settings().leakDetection() == dev.roundtrip.transport.LeakDetection.PARANOID) {
+			this.origin = new Throwable("Where " + this.request + " was sent");
+		}
+		if (this.request.timeout() != null) {
+			this.deadlineNanos = System.nanoTime() + this.request.timeout().toNanos();
+			this.engine.watchdog().watch(this);
+		}
+		boolean handedOff = false;
+		try {
+			Response response = run();
+			handedOff = true;
+			return response;
+		}
+		finally {
+			if (!handedOff) {
+				finished();
+			}
+		}
+	}
+
+	private Response run() throws IOException {
+		Destination destination = this.engine.destinationFor(this.request);
+		int connectTimeout = this.engine.connectTimeoutMillis(this.request);
+		boolean retried = false;
+		for (;;) {
+			checkNotCanceled("before a connection was taken");
+			Connection conn = (Connection) this.engine.pool()
+				.acquire(destination, connectTimeout, retried, this.deadlineNanos, this::isCanceledByUser);
+			boolean reused = conn.requestCount() > 0;
+			Exchange exchange = new Exchange(this.engine, this, conn);
+			try {
+				return exchange.run(this.request, destination);
+			}
+			catch (IOException ex) {
+				Exchange.Retry retry = exchange.retry();
+				if (retried || !reused || !retry.allows(this.request)) {
+					throw ex;
+				}
+				retried = true;
+			}
+		}
+	}
+
+	void checkNotCanceled(String stage) throws IOException {
+		if (this.deadlineExpired) {
+			throw Exchange.callTimeout(this, stage);
+		}
+		if (this.canceled) {
+			throw new CanceledException("Request " + this.request + " canceled " + stage);
+		}
+	}
+
+	/** Binds the call to the connection its exchange runs on; a cancel that came first aborts it at once. */
+	void attach(Connection conn) {
+		conn.claim(this);
+		this.connection = conn;
+		if (this.canceled || this.deadlineExpired) {
+			conn.abort(this);
+		}
+	}
+
+	/** The exchange is over (body read, closed, or failed): stop watching its deadline. */
+	void finished() {
+		this.connection = null;
+		if (this.deadlineNanos != 0) {
+			this.engine.watchdog().unwatch(this);
+		}
+	}
+
+	@Override
+	public void cancel() {
+		this.canceled = true;
+		interruptWork();
+	}
+
+	void deadlineExpired() {
+		this.deadlineExpired = true;
+		interruptWork();
+	}
+
+	private void interruptWork() {
+		Connection conn = this.connection;
+		if (conn != null) {
+			conn.abort(this);
+		}
+		Thread waiter = this.thread;
+		if (waiter != null) {
+			// Wakes the thread if it is parked waiting for a connection; harmless otherwise.
+			LockSupport.unpark(waiter);
+		}
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return this.canceled || this.deadlineExpired;
+	}
+
+	boolean isCanceledByUser() {
+		return this.canceled;
+	}
+
+	boolean isDeadlineExpired() {
+		return this.deadlineExpired;
+	}
+
+	long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	Throwable origin() {
+		return this.origin;
+	}
+
+	Engine engine() {
+		return this.engine;
+	}
+
+	URI uri() {
+		return this.request.uri();
+	}
+
+	@Override
+	public String toString() {
+		return "call " + this.request;
+	}
+
+}

@@ -1,0 +1,313 @@
+package dev.roundtrip.transport.internal.conn;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.internal.http1.Http1Sink;
+import dev.roundtrip.transport.internal.http1.Http1Source;
+import dev.roundtrip.transport.internal.pool.Pooled;
+
+/**
+ * One persistent HTTP/1.1 connection: the socket (TLS or not), its buffers,
+ * kept for the connection's life, and who is using it.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ * <li>Dialed by {@link Dialer}: TCP connected, TLS handshake done.</li>
+ * <li>Owned by one exchange at a time ({@link #claim}); the owner alone reads
+ * and writes.</li>
+ * <li>Released by its owner to the pool ({@link #disown}), or aborted by a
+ * cancel from another thread ({@link #abort}); whichever comes first wins, so
+ * a cancel arriving late never closes a connection another exchange now owns.</li>
+ * <li>Closed once; later closes do nothing.</li>
+ * </ol>
+ */
+public final class Connection extends Pooled {
+
+	private static final VarHandle OWNER;
+
+	static {
+		try {
+			OWNER = MethodHandles.lookup().findVarHandle(Connection.class, "owner", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	/** Marks a connection whose owner's cancel has claimed it for closing. */
+	private static final Object ABORTED = new Object();
+
+	private final long id;
+
+	private final Destination destination;
+
+	private final SocketChannel channel;
+
+	/** The socket exchanges read and write: the TLS socket for https, else the channel's. */
+	private final Socket socket;
+
+	private final long createdAtNanos;
+
+	private final TimedInput input;
+
+	private final Http1Source source;
+
+	private final Http1Sink sink;
+
+	private final InetSocketAddress localAddress;
+
+	private final InetSocketAddress remoteAddress;
+
+	private final String tlsProtocol;
+
+	private final String cipherSuite;
+
+	/** The exchange using this connection, {@link #ABORTED}, or null while pooled. */
+	private volatile Object owner;
+
+	/** Exchanges carried; written by the owner, read by the pool and stats. */
+	private volatile long requestCount;
+
+	/** From the last response's {@code Keep-Alive} header; written by the owner before release. */
+	private volatile long serverIdleTimeoutNanos = -1;
+
+	private volatile long serverMaxRequests = -1;
+
+	private volatile boolean closed;
+
+	private final ByteBuffer probe = ByteBuffer.allocate(1);
+
+	Connection(long id, Destination destination, SocketChannel channel, Socket socket, long createdAtNanos,
+			int readBufferSize, int writeBufferSize) throws IOException {
+		this.id = id;
+		this.destination = destination;
+		this.channel = channel;
+		this.socket = socket;
+		this.createdAtNanos = createdAtNanos;
+		this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+		this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+		this.input = new TimedInput(socket.getInputStream(), socket, destination.toString());
+		OutputStream out = socket.getOutputStream();
+		this.source = new Http1Source(this.input, readBufferSize);
+		this.sink = new Http1Sink(out, writeBufferSize);
+		if (socket instanceof SSLSocket ssl) {
+			SSLSession session = ssl.getSession();
+			this.tlsProtocol = session.getProtocol();
+			this.cipherSuite = session.getCipherSuite();
+		}
+		else {
+			this.tlsProtocol = null;
+			this.cipherSuite = null;
+		}
+	}
+
+	public Http1Source source() {
+		return this.source;
+	}
+
+	public Http1Sink sink() {
+		return this.sink;
+	}
+
+	/** Makes {@code exchange} the owner of this connection, which it got from the pool, and counts the request. */
+	public void claim(Object exchange) {
+		this.owner = exchange;
+		this.requestCount++;
+	}
+
+	/**
+	 * The owner gives the connection up, to the pool or to be closed. False if a
+	 * cancel got there first: the connection must then be closed, not pooled.
+	 */
+	public boolean disown(Object exchange) {
+		return OWNER.compareAndSet(this, exchange, null);
+	}
+
+	/**
+	 * Closes the socket if {@code exchange} still owns the connection: a cancel
+	 * from another thread. Blocked reads and writes of the owner then fail. The
+	 * owner still releases the connection, which the pool then closes.
+	 */
+	public boolean abort(Object exchange) {
+		if (OWNER.compareAndSet(this, exchange, ABORTED)) {
+			closeSocket();
+			return true;
+		}
+		return false;
+	}
+
+	/** Whether the owner's connection was aborted by a cancel. */
+	public boolean isAborted() {
+		return this.owner == ABORTED;
+	}
+
+	/** The time limits on reads. Owner only. */
+	public TimedInput timing() {
+		return this.input;
+	}
+
+	/** Records the server's {@code Keep-Alive} limits for the pool; -1 for none. Owner only. */
+	public void serverKeepAlive(long idleTimeoutNanos, long maxRequests) {
+		this.serverIdleTimeoutNanos = idleTimeoutNanos;
+		this.serverMaxRequests = maxRequests;
+	}
+
+	/**
+	 * Whether this idle connection can carry a request: nothing is buffered or
+	 * readable (the server sent nothing unasked, such as a 408) and the server
+	 * has not closed it. Go learns this from its per-connection read loop; we
+	 * look once, without blocking, when the connection leaves the idle stack.
+	 */
+	@Override
+	protected boolean isReusable() {
+		if (this.closed || this.source.buffered() > 0) {
+			return false;
+		}
+		try {
+			if (this.socket instanceof SSLSocket ssl) {
+				if (ssl.getInputStream().available() > 0) {
+					// Decrypted bytes are waiting: the server sent something unasked.
+					return false;
+				}
+				if (rawReadable()) {
+					// TLS records arrived while idle: a close_notify, or a late session ticket.
+					// Let the TLS layer read them, waiting no longer than a millisecond.
+					return probeTls(ssl);
+				}
+			}
+			return probePlain();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private boolean rawReadable() throws IOException {
+		// available() on the channel's socket reports bytes the kernel holds (FIONREAD).
+		return this.channel.socket().getInputStream().available() > 0;
+	}
+
+	/** A non-blocking read of the raw channel: 0 bytes means open and quiet. */
+	private boolean probePlain() throws IOException {
+		this.probe.clear();
+		this.channel.configureBlocking(false);
+		int read;
+		try {
+			read = this.channel.read(this.probe);
+		}
+		finally {
+			this.channel.configureBlocking(true);
+		}
+		return read == 0;
+	}
+
+	private boolean probeTls(SSLSocket ssl) throws IOException {
+		int previous = ssl.getSoTimeout();
+		ssl.setSoTimeout(1);
+		try {
+			// TimedInput remembers the socket's timeout; this restores it below.
+			// Whatever this reads, a byte or the end, the connection is not reusable.
+			ssl.getInputStream().read();
+			return false;
+		}
+		catch (SocketTimeoutException ex) {
+			return true;
+		}
+		finally {
+			ssl.setSoTimeout(previous);
+		}
+	}
+
+	@Override
+	protected void closeSocket() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			this.socket.close();
+		}
+		catch (IOException | RuntimeException ex) {
+			// Closing is best effort; the descriptor is released either way.
+		}
+		try {
+			this.channel.close();
+		}
+		catch (IOException | RuntimeException ex) {
+			// As above.
+		}
+	}
+
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	protected long serverIdleTimeoutNanos() {
+		return this.serverIdleTimeoutNanos;
+	}
+
+	@Override
+	protected long serverMaxRequests() {
+		return this.serverMaxRequests;
+	}
+
+	@Override
+	public long id() {
+		return this.id;
+	}
+
+	@Override
+	public Destination destination() {
+		return this.destination;
+	}
+
+	@Override
+	public InetSocketAddress localAddress() {
+		return this.localAddress;
+	}
+
+	@Override
+	public InetSocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	@Override
+	public long createdAtNanos() {
+		return this.createdAtNanos;
+	}
+
+	@Override
+	public long requestCount() {
+		return this.requestCount;
+	}
+
+	@Override
+	public String tlsProtocol() {
+		return this.tlsProtocol;
+	}
+
+	@Override
+	public String cipherSuite() {
+		return this.cipherSuite;
+	}
+
+	@Override
+	public String toString() {
+		return "connection #" + this.id + " to " + this.destination + " (local port "
+				+ ((this.localAddress != null) ? this.localAddress.getPort() : "?") + ")";
+	}
+
+}

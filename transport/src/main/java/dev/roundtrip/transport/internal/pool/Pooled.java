@@ -1,0 +1,73 @@
+package dev.roundtrip.transport.internal.pool;
+
+import dev.roundtrip.transport.CloseReason;
+import dev.roundtrip.transport.ConnectionInfo;
+
+/**
+ * What the pool needs of a connection. The pool's bookkeeping lives here as
+ * fields guarded by the pool's lock, so taking and returning a connection
+ * allocates nothing. The socket-level parts are the subclass's.
+ */
+public abstract class Pooled implements ConnectionInfo {
+
+	enum State {
+
+		/** Carrying an exchange, or being handed to one. */
+		ACTIVE,
+
+		/** In its destination's idle stack and the global LRU. */
+		IDLE,
+
+		/** Removed from the pool; its socket is closed or about to be. */
+		CLOSED
+
+	}
+
+	// All guarded by ConnectionPool.lock.
+
+	State state = State.ACTIVE;
+
+	HostPool host;
+
+	/** Neighbours in the global idle LRU; oldest at the pool's head. */
+	Pooled lruPrev;
+
+	Pooled lruNext;
+
+	/** Neighbours in the host's list of every open connection (for stats). */
+	Pooled hostPrev;
+
+	Pooled hostNext;
+
+	long idleSinceNanos;
+
+	/** When an idle connection must be closed; {@link Long#MAX_VALUE} for never. */
+	long idleDeadlineNanos = Long.MAX_VALUE;
+
+	/** The reason a close at {@link #idleDeadlineNanos} will carry. */
+	CloseReason idleDeadlineReason = CloseReason.IDLE_TIMEOUT;
+
+	/**
+	 * Whether this idle connection is still usable: the server has not closed it
+	 * nor sent anything unasked. Called without the pool's lock, on a connection
+	 * just taken from the idle stack, so it may do a non-blocking read.
+	 */
+	protected abstract boolean isReusable();
+
+	/** Closes the socket. Called without the pool's lock; must not throw. */
+	protected abstract void closeSocket();
+
+	/**
+	 * The idle timeout the server announced ({@code Keep-Alive: timeout=}), in
+	 * nanoseconds, or -1 for none. Read under the pool's lock.
+	 */
+	protected long serverIdleTimeoutNanos() {
+		return -1;
+	}
+
+	/** The requests the server allows on this connection ({@code Keep-Alive: max=}), or -1 for no limit. */
+	protected long serverMaxRequests() {
+		return -1;
+	}
+
+}
