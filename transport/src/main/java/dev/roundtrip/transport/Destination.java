@@ -43,7 +43,12 @@ public final class Destination {
 		this.port = port;
 		this.proxy = proxy;
 		this.sslContext = sslContext;
-		this.hash = Objects.hash(scheme, this.host, port, proxy, System.identityHashCode(sslContext));
+		// By hand, not Objects.hash: this runs for every request and should allocate nothing.
+		int h = scheme.hashCode();
+		h = 31 * h + this.host.hashCode();
+		h = 31 * h + port;
+		h = 31 * h + ((proxy != null) ? proxy.hashCode() : 0);
+		this.hash = 31 * h + System.identityHashCode(sslContext);
 	}
 
 	public String scheme() {

@@ -253,7 +253,8 @@ public final class Headers {
 	/** Builds {@link Headers}; validates every name and value as it is added. */
 	public static final class Builder {
 
-		private String[] namesAndValues = new String[16];
+		// Allocated on the first add: most requests carry no headers of their own.
+		private String[] namesAndValues = NONE;
 
 		private int size;
 
@@ -265,7 +266,7 @@ public final class Headers {
 			checkName(name);
 			checkValue(name, value);
 			if (this.size * 2 == this.namesAndValues.length) {
-				this.namesAndValues = Arrays.copyOf(this.namesAndValues, this.namesAndValues.length * 2);
+				this.namesAndValues = Arrays.copyOf(this.namesAndValues, Math.max(16, this.namesAndValues.length * 2));
 			}
 			this.namesAndValues[this.size * 2] = name;
 			this.namesAndValues[this.size * 2 + 1] = value;

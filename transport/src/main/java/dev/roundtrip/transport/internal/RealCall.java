@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.CanceledException;
@@ -19,7 +20,7 @@ import dev.roundtrip.transport.internal.conn.Connection;
  * the owner token of the connection it uses, so a cancel closes exactly the
  * connection this call holds and no other. Go: {@code (*Transport).roundTrip}.
  */
-final class RealCall implements Call {
+final class RealCall implements Call, BooleanSupplier {
 
 	static final Comparator<RealCall> BY_DEADLINE = Comparator.comparingLong(RealCall::deadlineNanos)
 		.thenComparingLong((call) -> call.sequence);
@@ -30,7 +31,8 @@ final class RealCall implements Call {
 
 	private final Request request;
 
-	private final long sequence = SEQUENCE.incrementAndGet();
+	/** Orders calls with equal deadlines in the watchdog; taken only by calls that have a deadline. */
+	private long sequence;
 
 	private volatile boolean executed;
 
@@ -73,6 +75,7 @@ final class RealCall implements Call {
 		}
 		if (this.request.timeout() != null) {
 			this.deadlineNanos = System.nanoTime() + this.request.timeout().toNanos();
+			this.sequence = SEQUENCE.incrementAndGet();
 			this.engine.watchdog().watch(this);
 		}
 		boolean handedOff = false;
@@ -95,7 +98,7 @@ final class RealCall implements Call {
 		for (;;) {
 			checkNotCanceled("before a connection was taken");
 			Connection conn = (Connection) this.engine.pool()
-				.acquire(destination, connectTimeout, retried, this.deadlineNanos, this::isCanceledByUser);
+				.acquire(destination, connectTimeout, retried, this.deadlineNanos, this);
 			boolean reused = conn.requestCount() > 0;
 			Exchange exchange = new Exchange(this.engine, this, conn);
 			try {
@@ -166,6 +169,12 @@ final class RealCall implements Call {
 	}
 
 	boolean isCanceledByUser() {
+		return this.canceled;
+	}
+
+	/** For the pool: whether the caller canceled (a passed deadline the pool checks itself). */
+	@Override
+	public boolean getAsBoolean() {
 		return this.canceled;
 	}
 
