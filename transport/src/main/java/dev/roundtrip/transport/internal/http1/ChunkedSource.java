@@ -49,6 +49,9 @@ public final class ChunkedSource extends InputStream {
 
 	private Headers trailers = Headers.EMPTY;
 
+	/** The first framing error; every later read throws it again. */
+	private IOException failure;
+
 	/**
 	 * @param source the connection's read side, at the first chunk-size line
 	 * @param maxTrailerBytes the most bytes the trailer section may take, its
@@ -76,7 +79,7 @@ public final class ChunkedSource extends InputStream {
 	public int read(byte[] b, int off, int len) throws IOException {
 		Objects.checkFromIndexSize(off, len, b.length);
 		if (len == 0) {
-			return (this.state == DONE) ? -1 : 0;
+			return 0;
 		}
 		if (!hasData()) {
 			return -1;
@@ -104,9 +107,17 @@ public final class ChunkedSource extends InputStream {
 
 	/** The data bytes readable without blocking; consumes buffered framing to find them. */
 	@Override
-	public int available() throws IOException {
-		advance(false);
-		return (this.state == DATA) ? (int) Math.min(this.chunkRemaining, this.source.buffered()) : 0;
+	public int available() {
+		if (this.failure == null) {
+			try {
+				advance(false);
+			}
+			catch (IOException ex) {
+				this.failure = ex;
+			}
+		}
+		return (this.failure == null && this.state == DATA)
+				? (int) Math.min(this.chunkRemaining, this.source.buffered()) : 0;
 	}
 
 	/** Whether the last chunk, the trailers and the final empty line have been read. */
@@ -126,17 +137,36 @@ public final class ChunkedSource extends InputStream {
 
 	/** Reads framing, blocking, until there is chunk data to read; false once the body is complete. */
 	private boolean hasData() throws IOException {
+		if (this.failure != null) {
+			throw this.failure;
+		}
 		if (this.state != DATA) {
-			advance(true);
+			try {
+				advance(true);
+			}
+			catch (IOException ex) {
+				this.failure = ex;
+				throw ex;
+			}
 		}
 		return this.state == DATA;
 	}
 
-	private void consumed(long n) throws IOException {
+	/**
+	 * Counts data bytes read and, at the end of a chunk, consumes what framing
+	 * is buffered. An error there is kept for the next read, so that this one
+	 * still returns its data.
+	 */
+	private void consumed(long n) {
 		this.chunkRemaining -= n;
 		if (this.chunkRemaining == 0) {
 			this.state = DATA_END;
-			advance(false);
+			try {
+				advance(false);
+			}
+			catch (IOException ex) {
+				this.failure = ex;
+			}
 		}
 	}
 

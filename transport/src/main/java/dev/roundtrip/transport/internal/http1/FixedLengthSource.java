@@ -43,11 +43,11 @@ public final class FixedLengthSource extends InputStream {
 	@Override
 	public int read(byte[] b, int off, int len) throws IOException {
 		Objects.checkFromIndexSize(off, len, b.length);
-		if (this.remaining == 0) {
-			return -1;
-		}
 		if (len == 0) {
 			return 0;
+		}
+		if (this.remaining == 0) {
+			return -1;
 		}
 		int n = this.source.read(b, off, (int) Math.min(len, this.remaining));
 		if (n < 0) {

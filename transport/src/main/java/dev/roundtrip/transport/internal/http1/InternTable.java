@@ -45,7 +45,7 @@ final class InternTable {
 
 	private final int mask;
 
-	private InternTable(boolean ignoreCase, String... strings) {
+	InternTable(boolean ignoreCase, String... strings) {
 		this.ignoreCase = ignoreCase;
 		int size = Integer.highestOneBit(strings.length * 4 - 1) << 1;
 		this.strings = new String[size];

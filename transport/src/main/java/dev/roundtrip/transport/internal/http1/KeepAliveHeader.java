@@ -43,27 +43,20 @@ public record KeepAliveHeader(long timeoutSeconds, long max) {
 			long number = -1;
 			if (i < length && value.charAt(i) == '=') {
 				i = skipOws(value, i + 1);
-				boolean quoted = i < length && value.charAt(i) == '"';
-				if (quoted) {
-					i++;
-				}
-				int digitsStart = i;
-				number = 0;
-				while (i < length && value.charAt(i) >= '0' && value.charAt(i) <= '9') {
-					int digit = value.charAt(i) - '0';
-					number = (number < 0 || number > (Long.MAX_VALUE - digit) / 10) ? -2 : number * 10 + digit;
-					i++;
-				}
-				if (i == digitsStart || number < 0) {
-					number = -1;
-				}
-				if (quoted) {
-					if (i < length && value.charAt(i) == '"') {
-						i++;
+				if (i < length && value.charAt(i) == '"') {
+					int digitsEnd = skipDigits(value, i + 1);
+					if (digitsEnd < length && value.charAt(digitsEnd) == '"') {
+						number = parseDigits(value, i + 1, digitsEnd);
+						i = digitsEnd + 1;
 					}
 					else {
-						number = -1;
+						i = skipQuoted(value, i);
 					}
+				}
+				else {
+					int digitsEnd = skipDigits(value, i);
+					number = parseDigits(value, i, digitsEnd);
+					i = digitsEnd;
 				}
 				i = skipOws(value, i);
 				if (i < length && value.charAt(i) != ',' && value.charAt(i) != ';') {
@@ -90,6 +83,29 @@ public record KeepAliveHeader(long timeoutSeconds, long max) {
 			}
 		}
 		return (timeout < 0 && max < 0) ? ABSENT : new KeepAliveHeader(timeout, max);
+	}
+
+	private static int skipDigits(String value, int i) {
+		while (i < value.length() && value.charAt(i) >= '0' && value.charAt(i) <= '9') {
+			i++;
+		}
+		return i;
+	}
+
+	/** The decimal number in {@code value[start, end)}, or -1 if it is empty or overflows. */
+	private static long parseDigits(String value, int start, int end) {
+		if (start == end) {
+			return -1;
+		}
+		long number = 0;
+		for (int i = start; i < end; i++) {
+			int digit = value.charAt(i) - '0';
+			if (number > (Long.MAX_VALUE - digit) / 10) {
+				return -1;
+			}
+			number = number * 10 + digit;
+		}
+		return number;
 	}
 
 	private static boolean isName(String value, int start, int end, String name) {

@@ -137,7 +137,7 @@ public final class ResponseParser {
 			if (fields.size() == 0) {
 				throw malformedField(section, line, start, end, "a continuation line before the first field");
 			}
-			fields.continueLast(value(section, line, start, end, start, end));
+			fields.continueLast(value(null, section, line, start, end, start, end));
 			return;
 		}
 		int colon = start;
@@ -160,12 +160,15 @@ public final class ResponseParser {
 						+ "; a field name must be an RFC 9110 token");
 			}
 		}
-		String name = InternTable.HEADER_NAMES.intern(line, start, colon);
-		fields.add(name, value(section, line, start, end, colon + 1, end));
+		String name = fields.name(line, start, colon);
+		fields.add(name, value(fields, section, line, start, end, colon + 1, end));
 	}
 
-	/** The value in {@code line[from, to)}, trimmed of OWS; NUL and CR are refused. */
-	private static String value(String section, byte[] line, int start, int end, int from, int to)
+	/**
+	 * The value in {@code line[from, to)}, trimmed of OWS; NUL and CR are
+	 * refused. Made by {@code fields} when given, so it can reuse a string.
+	 */
+	private static String value(FieldLines fields, String section, byte[] line, int start, int end, int from, int to)
 			throws ProtocolException {
 		while (from < to && (line[from] == ' ' || line[from] == '\t')) {
 			from++;
@@ -181,7 +184,7 @@ public final class ResponseParser {
 			throw malformedField(section, line, start, end,
 					"the value contains " + Excerpt.describe(line[invalid]));
 		}
-		return InternTable.HEADER_VALUES.intern(line, from, to);
+		return (fields != null) ? fields.value(line, from, to) : InternTable.HEADER_VALUES.intern(line, from, to);
 	}
 
 	private static ProtocolException malformedField(String section, byte[] line, int start, int end, String why) {

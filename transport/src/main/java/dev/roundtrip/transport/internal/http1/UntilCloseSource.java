@@ -34,11 +34,11 @@ public final class UntilCloseSource extends InputStream {
 	@Override
 	public int read(byte[] b, int off, int len) throws IOException {
 		Objects.checkFromIndexSize(off, len, b.length);
-		if (this.complete) {
-			return -1;
-		}
 		if (len == 0) {
 			return 0;
+		}
+		if (this.complete) {
+			return -1;
 		}
 		int n = this.source.read(b, off, len);
 		if (n < 0) {
