@@ -178,6 +178,10 @@ public final class ConnectionPool {
 						break;
 					}
 				}
+				if (this.hosts.get(destination) != host) {
+					// Closing the last expired connection dropped the emptied host; this request keeps it.
+					this.hosts.put(destination, host);
+				}
 				if (taken == null) {
 					want = new Want(destination, connectTimeoutMillis);
 					host.idleWaiters.addLast(want);

@@ -299,6 +299,20 @@ class ConnectionPoolTests {
 	}
 
 	@Test
+	void requestThatFindsOnlyExpiredConnectionsKeepsItsDestinationInThePool() throws Exception {
+		pool(0, 10, 0, Duration.ofSeconds(1));
+		Pooled expired = acquireNow(A);
+		this.pool.release(expired, null);
+		this.clock.addAndGet(Duration.ofSeconds(2).toNanos());
+		Pooled fresh = acquireNow(A);
+		this.pool.release(fresh, null);
+		assertThat(this.pool.stats().destination(A)).as("the new connection is accounted for").isNotNull();
+		assertThat(this.pool.stats().idle()).isEqualTo(1);
+		this.pool.shutdown();
+		assertThat(this.closes).containsExactly(expired + ":IDLE_TIMEOUT", fresh + ":SHUTDOWN");
+	}
+
+	@Test
 	void failedDialFailsItsRequestAndFreesTheSlot() throws Exception {
 		pool(1, 10, 0, Duration.ZERO);
 		Future<Pooled> request = acquireAsync(A);
