@@ -112,7 +112,15 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 				throw new IllegalArgumentException("proxy.url must be http://[user:password@]host[:port], was " + proxy);
 			}
 		}
-		hosts = Map.copyOf(hosts);
+		// Destinations compare hosts in lower case; so do the keys, or a key in another case would never apply.
+		Map<String, HostSettings> lowerCased = new java.util.HashMap<>();
+		for (Map.Entry<String, HostSettings> entry : hosts.entrySet()) {
+			String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+			if (lowerCased.put(key, entry.getValue()) != null) {
+				throw new IllegalArgumentException("hosts." + entry.getKey() + ": another key names the same host:port in another case");
+			}
+		}
+		hosts = Map.copyOf(lowerCased);
 		for (String key : hosts.keySet()) {
 			int colon = key.lastIndexOf(':');
 			boolean validPort = colon > 0 && colon < key.length() - 1

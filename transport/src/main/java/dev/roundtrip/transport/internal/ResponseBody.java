@@ -2,7 +2,12 @@ package dev.roundtrip.transport.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.Objects;
 
 import dev.roundtrip.transport.CloseReason;
 import dev.roundtrip.transport.LeakDetection;
@@ -32,6 +37,9 @@ final class ResponseBody extends InputStream {
 
 	private final Cleaner.Cleanable cleanable;
 
+	/** For {@link #read()}; made on first use, as most callers read in blocks. */
+	private byte[] single;
+
 	private ResponseBody(State state, boolean detectLeaks) {
 		this.state = state;
 		this.cleanable = detectLeaks ? CLEANER.register(this, state) : null;
@@ -44,35 +52,93 @@ final class ResponseBody extends InputStream {
 
 	@Override
 	public int read() throws IOException {
-		byte[] one = new byte[1];
+		byte[] one = this.single;
+		if (one == null) {
+			one = new byte[1];
+			this.single = one;
+		}
 		int n = read(one, 0, 1);
 		return (n == 1) ? one[0] & 0xff : -1;
 	}
 
 	@Override
 	public int read(byte[] b, int off, int len) throws IOException {
-		int n = this.state.read(b, off, len);
-		if (this.state.done && this.cleanable != null) {
-			this.cleanable.clean();
+		Objects.checkFromIndexSize(off, len, b.length);
+		try {
+			int n = this.state.read(b, off, len);
+			if (this.state.done && this.cleanable != null) {
+				this.cleanable.clean();
+			}
+			return n;
 		}
-		return n;
+		finally {
+			// The cleaner must not see this stream unreachable while one of its methods runs.
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
 	public int available() throws IOException {
-		return this.state.available();
+		try {
+			return this.state.available();
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
 	}
 
 	@Override
 	public void close() throws IOException {
-		this.state.close();
-		if (this.cleanable != null) {
-			this.cleanable.clean();
+		try {
+			this.state.close();
+			if (this.cleanable != null) {
+				this.cleanable.clean();
+			}
+		}
+		finally {
+			Reference.reachabilityFence(this);
 		}
 	}
 
-	/** Everything about the body but the stream object itself; the cleaner's action. */
+	/**
+	 * Everything about the body but the stream object itself; the cleaner's action.
+	 *
+	 * <p>A body is read by one thread, but may be closed by another while a read
+	 * blocks (Go allows {@code Body.Close} to unblock a {@code Read}). So
+	 * {@link #stage} says whether a read is in progress: a close that finds one
+	 * does not drain (it would race the reader for the connection's bytes) but
+	 * closes the connection, which ends the read. The exchange itself ends once,
+	 * by whichever of end of body, close, failure or the cleaner claims
+	 * {@link #done} first.
+	 */
 	private static final class State implements Runnable {
+
+		/** A drain timeout at least this long never ends a drain; also keeps deadlines clear of overflow. */
+		private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
+
+		/** The most a drain reads at once. */
+		private static final int SCRATCH_BYTES = 8192;
+
+		private static final int OPEN = 0;
+
+		private static final int READING = 1;
+
+		private static final int CLOSED = 2;
+
+		private static final VarHandle STAGE;
+
+		private static final VarHandle DONE;
+
+		static {
+			try {
+				MethodHandles.Lookup lookup = MethodHandles.lookup();
+				STAGE = lookup.findVarHandle(State.class, "stage", int.class);
+				DONE = lookup.findVarHandle(State.class, "done", boolean.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
 
 		private final Exchange exchange;
 
@@ -84,39 +150,61 @@ final class ResponseBody extends InputStream {
 
 		private final long drainTimeoutNanos;
 
-		/** The exchange is over: the connection was given back or closed. */
-		volatile boolean done;
+		/** {@link #OPEN}, {@link #READING} (a read is in progress) or {@link #CLOSED}. */
+		private volatile int stage;
 
-		private boolean closed;
+		/** The exchange is over: the connection was given back or closed. Set once, through {@link #claimDone}. */
+		volatile boolean done;
 
 		State(Exchange exchange, InputStream raw, CloseReason afterBody, TransportSettings settings) {
 			this.exchange = exchange;
 			this.raw = raw;
 			this.afterBody = afterBody;
 			this.drainMaxBytes = settings.drainOnCloseMaxBytes();
-			this.drainTimeoutNanos = settings.drainOnCloseTimeout().toNanos();
+			this.drainTimeoutNanos = nanos(settings.drainOnCloseTimeout());
+		}
+
+		/** A timeout in nanoseconds; one too long to count in them (some 292 years) is as good as forever. */
+		private static long nanos(Duration timeout) {
+			return (timeout.compareTo(FOREVER) >= 0) ? FOREVER.toNanos() : timeout.toNanos();
 		}
 
 		int read(byte[] b, int off, int len) throws IOException {
-			if (this.closed) {
-				throw new IOException("Response body is closed");
+			if (!STAGE.compareAndSet(this, OPEN, READING)) {
+				throw (this.stage == CLOSED) ? new IOException("Response body is closed")
+						: new IOException("Response body is being read by another thread");
 			}
-			if (this.done) {
-				return -1;
-			}
-			int n;
 			try {
-				n = this.raw.read(b, off, len);
+				if (len == 0) {
+					return 0;
+				}
+				if (this.done) {
+					return -1;
+				}
+				int n;
+				try {
+					n = this.raw.read(b, off, len);
+				}
+				catch (IOException | RuntimeException ex) {
+					if (this.stage == CLOSED) {
+						// Closed by another thread, which ended the exchange and so this read.
+						throw new IOException("Response body was closed while it was being read", ex);
+					}
+					if (claimDone()) {
+						throw this.exchange.fail(ex, "reading the response body");
+					}
+					throw (ex instanceof IOException io) ? io : new IOException(ex);
+				}
+				if (n == -1 || isComplete()) {
+					// The last byte is read: the connection goes back now, before the caller asks again.
+					finish(this.afterBody);
+				}
+				return n;
 			}
-			catch (IOException | RuntimeException ex) {
-				this.done = true;
-				throw this.exchange.fail(ex, "reading the response body");
+			finally {
+				// Fails if a close came meanwhile: the body stays closed.
+				STAGE.compareAndSet(this, READING, OPEN);
 			}
-			if (n == -1 || isComplete()) {
-				// The last byte is read: the connection goes back now, before the caller asks again.
-				finish(this.afterBody);
-			}
-			return n;
 		}
 
 		private boolean isComplete() {
@@ -130,15 +218,24 @@ final class ResponseBody extends InputStream {
 		}
 
 		int available() throws IOException {
-			return (this.done || this.closed) ? 0 : this.raw.available();
+			return (this.done || this.stage != OPEN) ? 0 : this.raw.available();
 		}
 
 		void close() {
-			if (this.closed) {
+			int previous;
+			do {
+				previous = this.stage;
+				if (previous == CLOSED) {
+					return;
+				}
+			}
+			while (!STAGE.compareAndSet(this, previous, CLOSED));
+			if (this.done) {
 				return;
 			}
-			this.closed = true;
-			if (this.done) {
+			if (previous == READING) {
+				// Another thread is in a read: closing the connection is what ends it.
+				finish(CloseReason.EARLY_BODY_CLOSE);
 				return;
 			}
 			finish(drain() ? this.afterBody : CloseReason.EARLY_BODY_CLOSE);
@@ -147,32 +244,38 @@ final class ResponseBody extends InputStream {
 		/**
 		 * Reads and discards the rest of the body if it ends within
 		 * {@code drain-on-close.max-bytes} and {@code drain-on-close.timeout}.
-		 * Go issue #75309.
+		 * A timeout of zero drains only what is already buffered. Go issue #75309.
 		 */
 		private boolean drain() {
 			if (this.drainMaxBytes <= 0 || this.afterBody != null || this.exchange.connection().isAborted()) {
 				return false;
 			}
-			if (this.raw instanceof FixedLengthSource fixed && fixed.remaining() > this.drainMaxBytes) {
+			if (this.raw instanceof FixedLengthSource fixed) {
+				if (fixed.remaining() > this.drainMaxBytes) {
+					return false;
+				}
+			}
+			else if (!(this.raw instanceof ChunkedSource)) {
+				// Delimited by close: there is no end to drain to.
 				return false;
 			}
-			if (!(this.raw instanceof FixedLengthSource) && !(this.raw instanceof ChunkedSource)) {
-				return false;
-			}
-			long deadline = System.nanoTime() + this.drainTimeoutNanos;
-			this.exchange.connection().timing()
-				.callDeadline(deadline, Math.max(1, this.drainTimeoutNanos / 1_000_000));
-			byte[] scratch = new byte[(int) Math.min(8192, this.drainMaxBytes + 1)];
+			// Every socket read checks this deadline; a released connection has its limits reset, so it
+			// ends with the drain.
+			this.exchange.connection()
+				.timing()
+				.callDeadline(System.nanoTime() + this.drainTimeoutNanos, this.drainTimeoutNanos / 1_000_000);
+			// One byte more than allowed is enough to know the body is too long.
+			byte[] scratch = new byte[(int) Math.min(SCRATCH_BYTES - 1, this.drainMaxBytes) + 1];
 			long drained = 0;
 			try {
-				int n;
-				while ((n = this.raw.read(scratch, 0, scratch.length)) != -1) {
+				while (!isComplete()) {
+					int n = this.raw.read(scratch, 0, scratch.length);
+					if (n == -1) {
+						return true;
+					}
 					drained += n;
 					if (drained > this.drainMaxBytes) {
 						return false;
-					}
-					if (isComplete()) {
-						return true;
 					}
 				}
 				return true;
@@ -182,8 +285,15 @@ final class ResponseBody extends InputStream {
 			}
 		}
 
+		/** Wins the right to end the exchange; false if the end of body, a close, a failure or the cleaner won it. */
+		private boolean claimDone() {
+			return DONE.compareAndSet(this, false, true);
+		}
+
 		private void finish(CloseReason reason) {
-			this.done = true;
+			if (!claimDone()) {
+				return;
+			}
 			this.exchange.release(reason);
 			this.exchange.call().finished();
 		}
@@ -191,10 +301,9 @@ final class ResponseBody extends InputStream {
 		/** The cleaner's action: runs once the body is unreachable, or when it is cleaned after use. */
 		@Override
 		public void run() {
-			if (this.done || this.closed) {
+			if (this.stage == CLOSED || !claimDone()) {
 				return;
 			}
-			this.done = true;
 			RealCall call = this.exchange.call();
 			this.exchange.release(CloseReason.LEAKED);
 			call.finished();

@@ -158,10 +158,22 @@ public final class Connection extends Pooled {
 		return this.input;
 	}
 
-	/** Records the server's {@code Keep-Alive} limits for the pool; -1 for none. Owner only. */
+	/**
+	 * Records a response's {@code Keep-Alive} header for the pool; -1 where a
+	 * parameter is absent. Owner only. The latest {@code timeout} applies.
+	 * {@code max} counts the requests allowed from this one on: servers either
+	 * repeat one total (the first response then sets the limit) or count down
+	 * (Apache), so the limit is the smallest total any response implied.
+	 */
 	public void serverKeepAlive(long idleTimeoutNanos, long maxRequests) {
-		this.serverIdleTimeoutNanos = idleTimeoutNanos;
-		this.serverMaxRequests = maxRequests;
+		if (idleTimeoutNanos >= 0) {
+			this.serverIdleTimeoutNanos = idleTimeoutNanos;
+		}
+		if (maxRequests >= 0) {
+			long limit = this.requestCount - 1 + maxRequests;
+			long current = this.serverMaxRequests;
+			this.serverMaxRequests = (current < 0) ? limit : Math.min(current, limit);
+		}
 	}
 
 	/**

@@ -136,7 +136,17 @@ public final class ConnectionPool {
 	}
 
 	private static long nanos(Duration duration) {
-		return (duration == null || duration.isZero()) ? 0 : duration.toNanos();
+		if (duration == null || duration.isZero()) {
+			return 0;
+		}
+		// Saturates: a timeout of centuries means "never", not an overflow on every request.
+		return (duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) ? Long.MAX_VALUE : duration.toNanos();
+	}
+
+	/** {@code a + b} for non-negative {@code b}, saturating at {@link Long#MAX_VALUE}. */
+	private static long plus(long a, long b) {
+		long sum = a + b;
+		return (sum < a) ? Long.MAX_VALUE : sum;
 	}
 
 	/**
@@ -413,7 +423,7 @@ public final class ConnectionPool {
 		long now = this.clock.getAsLong();
 		CloseReason refusal = null;
 		long lifetime = host.limits.maxConnLifetimeNanos();
-		long lifetimeDeadline = (lifetime > 0) ? connection.createdAtNanos() + lifetime : Long.MAX_VALUE;
+		long lifetimeDeadline = (lifetime > 0) ? plus(connection.createdAtNanos(), lifetime) : Long.MAX_VALUE;
 		long maxRequests = connection.serverMaxRequests();
 		if (this.shutdown) {
 			refusal = CloseReason.SHUTDOWN;
@@ -455,7 +465,7 @@ public final class ConnectionPool {
 		if (serverTimeout >= 0 && (idleTimeout == 0 || serverTimeout < idleTimeout)) {
 			idleTimeout = serverTimeout;
 		}
-		long idleDeadline = (idleTimeout > 0) ? now + idleTimeout : Long.MAX_VALUE;
+		long idleDeadline = (idleTimeout > 0) ? plus(now, idleTimeout) : Long.MAX_VALUE;
 		if (serverTimeout == 0) {
 			idleDeadline = now;
 		}
