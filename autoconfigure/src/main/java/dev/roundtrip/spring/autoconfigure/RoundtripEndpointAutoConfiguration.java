@@ -1,0 +1,34 @@
+package dev.roundtrip.spring.autoconfigure;
+
+import java.util.Map;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.roundtrip.spring.actuate.RoundtripEndpoint;
+import dev.roundtrip.transport.Transport;
+
+/**
+ * The Actuator endpoint {@code roundtrip} over every {@link Transport} bean,
+ * the auto-configured one and any of the application's own, when Actuator is
+ * present and the endpoint is available (exposed, and its access not
+ * {@code none}): {@code management.endpoints.web.exposure.include=roundtrip}.
+ */
+@AutoConfiguration(after = RoundtripTransportAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, Transport.class })
+public final class RoundtripEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(Transport.class)
+	@ConditionalOnAvailableEndpoint
+	RoundtripEndpoint roundtripEndpoint(Map<String, Transport> transports) {
+		return new RoundtripEndpoint(transports);
+	}
+
+}
