@@ -1,15 +1,18 @@
 package dev.roundtrip.transport.internal;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import javax.net.ssl.HostnameVerifier;
@@ -32,7 +35,12 @@ public final class Engine {
 
 	private final TransportSettings settings;
 
+	/** The destination of the latest call, reused when the next goes to the same place. */
+	private volatile Destination lastDestination;
+
 	private final SSLContext sslContext;
+
+	private final ProxyConfig proxies;
 
 	private final ConnectionPool pool;
 
@@ -42,10 +50,21 @@ public final class Engine {
 
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock) {
+		this(settings, sslContext, hostnameVerifier, listener, nanoClock, System::getenv);
+	}
+
+	/**
+	 * An engine that reads {@code HTTP_PROXY}, {@code HTTPS_PROXY} and
+	 * {@code NO_PROXY} through {@code environment} (once, now) when
+	 * {@code proxy.from-environment} is on; tests pass a map's {@code get}.
+	 */
+	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
+			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment) {
 		this.settings = settings;
 		this.sslContext = sslContext;
+		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
-		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock);
+		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies);
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
 				this.dialExecutor, new SafeListener(listener), nanoClock);
 	}
@@ -92,13 +111,23 @@ public final class Engine {
 		return this.watchdog;
 	}
 
+	/** The proxies requests go through. */
+	public ProxyConfig proxies() {
+		return this.proxies;
+	}
+
 	public void close() {
 		this.pool.shutdown();
 		this.watchdog.stop();
 		this.dialExecutor.shutdown();
 	}
 
-	Destination destinationFor(Request request) {
+	/**
+	 * The pool key of {@code request}: its scheme, host and port, the proxy it
+	 * goes through (see {@link ProxyConfig}) and, for https, its TLS configuration.
+	 * @throws IOException if the proxy that applies cannot be used
+	 */
+	Destination destinationFor(Request request) throws IOException {
 		URI uri = request.uri();
 		String scheme = uri.getScheme();
 		boolean tls = scheme.equals("https");
@@ -107,11 +136,25 @@ public final class Engine {
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
 		}
+		host = host.toLowerCase(Locale.ROOT);
 		SSLContext context = null;
 		if (tls) {
 			context = (request.sslContext() != null) ? request.sslContext() : this.sslContext;
 		}
-		return new Destination(scheme, host.toLowerCase(Locale.ROOT), port, null, context);
+		String proxy = null;
+		if (!this.proxies.isEmpty()) {
+			ProxyConfig.Proxy selected = this.proxies.forTarget(scheme, host, port);
+			proxy = (selected != null) ? selected.authority() : null;
+		}
+		Destination last = this.lastDestination;
+		if (last != null && last.port() == port && last.sslContext() == context && last.host().equals(host)
+				&& last.scheme().equals(scheme) && Objects.equals(last.proxy(), proxy)) {
+			// Most calls go where the last one went: reuse its key rather than allocate one per request.
+			return last;
+		}
+		Destination destination = new Destination(scheme, host, port, proxy, context);
+		this.lastDestination = destination;
+		return destination;
 	}
 
 	private ConnectionPool.Limits limits(Destination destination) {
@@ -133,6 +176,9 @@ public final class Engine {
 	}
 
 	long responseHeaderTimeoutMillis(Destination destination) {
+		if (this.settings.hosts().isEmpty()) {
+			return this.settings.responseHeaderTimeout().toMillis();
+		}
 		Duration timeout = this.settings.host(destination.authority()).responseHeaderTimeout();
 		return ((timeout != null) ? timeout : this.settings.responseHeaderTimeout()).toMillis();
 	}

@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.URI;
 import java.nio.channels.ClosedByInterruptException;
@@ -20,11 +19,10 @@ import dev.roundtrip.transport.TransportSettings;
 import dev.roundtrip.transport.TransportTimeoutException;
 import dev.roundtrip.transport.internal.conn.Connection;
 import dev.roundtrip.transport.internal.http1.BodyFraming;
-import dev.roundtrip.transport.internal.http1.ChunkedSink;
 import dev.roundtrip.transport.internal.http1.ChunkedSource;
-import dev.roundtrip.transport.internal.http1.FixedLengthSink;
 import dev.roundtrip.transport.internal.http1.FixedLengthSource;
 import dev.roundtrip.transport.internal.http1.Http1Sink;
+import dev.roundtrip.transport.internal.http1.Http1Source;
 import dev.roundtrip.transport.internal.http1.KeepAliveHeader;
 import dev.roundtrip.transport.internal.http1.RequestWriter;
 import dev.roundtrip.transport.internal.http1.ResponseHead;
@@ -36,7 +34,10 @@ import dev.roundtrip.transport.internal.http1.UntilCloseSource;
  * <ol>
  * <li>{@link #run}: write the request head and body, read the response head
  * (skipping 1xx), decide how the body is framed and whether the connection may
- * be reused afterwards.</li>
+ * be reused afterwards. With {@code Expect: 100-continue} the body waits for
+ * the server's word ({@link #awaitContinue}). A write that fails part-way
+ * still returns the response the server sent before it stopped reading (a
+ * 413, say), on a connection then closed.</li>
  * <li>A response without a body gives the connection back at once; otherwise
  * {@link ResponseBody} gives it back when the body reaches its end, or closes
  * it if the body is closed early and cannot be drained.</li>
@@ -70,6 +71,9 @@ final class Exchange {
 
 	}
 
+	/** How long a failed write waits for the response a server may have sent before it stopped reading. */
+	static final int EARLY_RESPONSE_WAIT_MILLIS = 1000;
+
 	private final Engine engine;
 
 	private final RealCall call;
@@ -77,6 +81,12 @@ final class Exchange {
 	private final Connection conn;
 
 	private Retry retry = Retry.NONE;
+
+	/** What is left of {@code max-response-header-bytes} once interim (1xx) responses are counted. */
+	private long headerBudget;
+
+	/** Whether any byte of a response head has arrived: after that, a failure is never a stale connection. */
+	private boolean headSeen;
 
 	/** Guarded by being called from the owner's thread, or the cleaner once the body is unreachable. */
 	private boolean released;
@@ -99,43 +109,77 @@ final class Exchange {
 		return this.call;
 	}
 
-	Response run(Request request, Destination destination) throws IOException {
+	/**
+	 * Sends {@code request} to {@code target} and reads the response head.
+	 * @param target the request target, from {@link RequestTarget#of}
+	 */
+	Response run(Request request, Destination destination, String target) throws IOException {
 		this.call.attach(this.conn);
 		TransportSettings settings = this.engine.settings();
-		this.conn.timing().readTimeout(this.engine.readTimeoutMillis(request));
+		int readTimeout = this.engine.readTimeoutMillis(request);
+		this.conn.timing().readTimeout(readTimeout);
 		if (this.call.deadlineNanos() != 0) {
 			this.conn.timing().callDeadline(this.call.deadlineNanos(), request.timeout().toMillis());
 		}
+		this.headerBudget = settings.maxResponseHeaderBytes();
 		boolean closeAfter = settings.disableKeepAlives() || request.headers().containsToken("Connection", "close");
 		boolean askedForGzip = !settings.disableCompression() && !request.headers().contains("Accept-Encoding")
 				&& !request.headers().contains("Range") && !"HEAD".equals(request.method());
+		Request.Body body = request.body();
+		boolean expectContinue = body != null && body.contentLength() != 0
+				&& request.headers().containsToken("Expect", "100-continue");
 		Http1Sink sink = this.conn.sink();
 		long writtenBefore = sink.bytesWritten();
+		ResponseHead head = null;
+		// Set when the request was not sent whole: the connection cannot carry another.
+		CloseReason incomplete = null;
 		try {
-			writeHead(sink, request, destination, settings.disableKeepAlives(), askedForGzip);
-			if (request.body() != null) {
-				writeBody(sink, request.body());
+			writeHead(sink, request, target, destination, settings.disableKeepAlives(), askedForGzip);
+			if (body != null && !expectContinue) {
+				BodyWriter.write(sink, body);
 			}
 			sink.flush();
 		}
 		catch (IOException | RuntimeException ex) {
-			if (sink.bytesWritten() == writtenBefore && !this.call.isCanceled()) {
-				this.retry = Retry.NOTHING_WRITTEN;
+			head = writeFailed(ex, writtenBefore, readTimeout, null);
+			incomplete = CloseReason.ERROR;
+		}
+		if (expectContinue && head == null) {
+			try {
+				head = awaitContinue(settings.expectContinueTimeout().toMillis(), readTimeout);
 			}
-			throw fail(ex, "writing the request");
+			catch (IOException | RuntimeException ex) {
+				throw fail(ex, "waiting for 100 Continue");
+			}
+			if (head != null && (closeAfter || head.status() == 101
+					|| head.headers().containsToken("Connection", "close"))) {
+				// Go: a final answer that closes the connection means the body is not wanted.
+				incomplete = CloseReason.RESPONSE_CLOSE;
+			}
+			else {
+				try {
+					BodyWriter.write(sink, body);
+					sink.flush();
+				}
+				catch (IOException | RuntimeException ex) {
+					head = writeFailed(ex, writtenBefore, readTimeout, head);
+					incomplete = CloseReason.ERROR;
+				}
+			}
 		}
-		long headerTimeout = this.engine.responseHeaderTimeoutMillis(destination);
-		if (headerTimeout > 0) {
-			this.conn.timing().responseHeaderTimeout(headerTimeout);
+		if (head == null) {
+			long headerTimeout = this.engine.responseHeaderTimeoutMillis(destination);
+			if (headerTimeout > 0) {
+				this.conn.timing().responseHeaderTimeout(headerTimeout);
+			}
+			try {
+				head = readFinalHead();
+			}
+			catch (IOException | RuntimeException ex) {
+				throw fail(ex, "waiting for the response headers");
+			}
+			this.conn.timing().responseHeaderTimeout(0);
 		}
-		ResponseHead head;
-		try {
-			head = readFinalHead(request, settings.maxResponseHeaderBytes());
-		}
-		catch (IOException | RuntimeException ex) {
-			throw fail(ex, "waiting for the response headers");
-		}
-		this.conn.timing().responseHeaderTimeout(0);
 		BodyFraming framing;
 		try {
 			framing = BodyFraming.of(request.method(), head);
@@ -150,7 +194,10 @@ final class Exchange {
 		if (settings.disableKeepAlives()) {
 			afterBody = CloseReason.KEEP_ALIVES_DISABLED;
 		}
-		else if (closeAfter || framing.mustClose()) {
+		else if (incomplete != null) {
+			afterBody = incomplete;
+		}
+		else if (closeAfter || framing.mustClose() || switchesProtocols(request, head)) {
 			afterBody = CloseReason.RESPONSE_CLOSE;
 		}
 		Headers headers = head.headers();
@@ -165,25 +212,148 @@ final class Exchange {
 			this.call.finished();
 			return new Response(request, head.protocol(), head.status(), head.reason(), headers, InputStream.nullInputStream());
 		}
-		InputStream body = ResponseBody.open(this, raw, afterBody, settings);
+		InputStream responseBody = ResponseBody.open(this, raw, afterBody, settings);
 		if (askedForGzip && "gzip".equalsIgnoreCase(trim(headers.get("Content-Encoding")))) {
 			headers = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
-			body = new GzipBody(body);
+			responseBody = new GzipBody(responseBody);
 		}
-		return new Response(request, head.protocol(), head.status(), head.reason(), headers, body);
+		return new Response(request, head.protocol(), head.status(), head.reason(), headers, responseBody);
+	}
+
+	/**
+	 * A 101, or a 2xx to CONNECT: the connection now carries another protocol,
+	 * which this transport does not offer to the caller, so it is closed.
+	 */
+	private static boolean switchesProtocols(Request request, ResponseHead head) {
+		return head.status() == 101 || ("CONNECT".equals(request.method()) && head.status() / 100 == 2);
+	}
+
+	/**
+	 * The request could not be written whole. Decides whether it may be retried,
+	 * and returns the response the server sent before it stopped reading, if
+	 * there is one (a 413 for a body too large, say); else fails the exchange.
+	 * Go: {@code nothingWrittenError}, and TestTransportPrefersResponseOverWriteError.
+	 * @param answered the final response head already read (after
+	 * {@code Expect: 100-continue}), or {@code null}
+	 */
+	private ResponseHead writeFailed(Throwable ex, long writtenBefore, int readTimeoutMillis, ResponseHead answered)
+			throws IOException {
+		if (ex instanceof BodyWriter.BodyFailure || this.call.isCanceled()) {
+			// The body's own fault, or a cancel: neither is retried nor answered.
+			throw fail(ex, "writing the request");
+		}
+		if (answered != null) {
+			return answered;
+		}
+		if (this.conn.sink().bytesWritten() == writtenBefore) {
+			if (ex instanceof IOException) {
+				this.retry = Retry.NOTHING_WRITTEN;
+			}
+			throw fail(ex, "writing the request");
+		}
+		ResponseHead early = (ex instanceof IOException) ? readEarlyResponse(readTimeoutMillis) : null;
+		if (early == null) {
+			IOException failure = fail(ex, "writing the request");
+			if (!(failure instanceof InterruptedIOException)) {
+				failure = new IOException(failure.getMessage() + "; part of the request was sent, so it is not retried",
+						failure);
+			}
+			throw failure;
+		}
+		return early;
+	}
+
+	/**
+	 * The head of a response already sent by a server that stopped reading the
+	 * request, or {@code null}. A server that answers early and closes leaves
+	 * its answer in our receive buffer ahead of the reset that failed our write.
+	 */
+	private ResponseHead readEarlyResponse(int readTimeoutMillis) {
+		Retry before = this.retry;
+		this.conn.timing().readTimeout((readTimeoutMillis > 0) ? Math.min(readTimeoutMillis, EARLY_RESPONSE_WAIT_MILLIS)
+				: EARLY_RESPONSE_WAIT_MILLIS);
+		try {
+			return readFinalHead();
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+		finally {
+			this.retry = before;
+			this.conn.timing().readTimeout(readTimeoutMillis);
+		}
+	}
+
+	/**
+	 * Waits up to {@code timeoutMillis} for the server's answer to
+	 * {@code Expect: 100-continue}: returns {@code null} to send the body (a
+	 * {@code 100} came, or the time ran out), or the final response the server
+	 * sent instead. Other 1xx responses are skipped. Go: the {@code continueCh}
+	 * of {@code (*persistConn).readLoop} and {@code waitForContinue}.
+	 */
+	private ResponseHead awaitContinue(long timeoutMillis, int readTimeoutMillis) throws IOException {
+		if (timeoutMillis <= 0) {
+			return null;
+		}
+		long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+		Http1Source source = this.conn.source();
+		for (;;) {
+			ResponseHead head;
+			if (source.buffered() > 0) {
+				head = readHead(source);
+			}
+			else {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return null;
+				}
+				// The wait reads into the buffer and consumes nothing: a timeout leaves nothing half-parsed.
+				this.conn.timing().readTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, remaining / 1_000_000L)));
+				int n;
+				try {
+					n = source.awaitInput();
+				}
+				catch (TransportTimeoutException ex) {
+					if (ex.limit() == TransportTimeoutException.Limit.READ) {
+						return null;
+					}
+					throw ex;
+				}
+				catch (IOException ex) {
+					noteFirstReadFailure(ex);
+					throw ex;
+				}
+				finally {
+					this.conn.timing().readTimeout(readTimeoutMillis);
+				}
+				head = (n < 0) ? null : readHead(source);
+			}
+			if (head == null) {
+				throw serverClosedBeforeResponse();
+			}
+			if (head.status() == 100) {
+				return null;
+			}
+			if (head.status() >= 200 || head.status() == 101) {
+				return head;
+			}
+		}
 	}
 
 	private static String trim(String value) {
 		return (value != null) ? value.trim() : null;
 	}
 
-	private void writeHead(Http1Sink sink, Request request, Destination destination, boolean disableKeepAlives,
-			boolean askedForGzip) throws IOException {
+	private void writeHead(Http1Sink sink, Request request, String target, Destination destination,
+			boolean disableKeepAlives, boolean askedForGzip) throws IOException {
 		URI uri = request.uri();
-		RequestWriter.writeRequestLine(sink, request.method(), target(uri, destination));
+		RequestWriter.writeRequestLine(sink, request.method(), target);
 		Headers headers = request.headers();
 		String host = headers.get("Host");
-		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : hostHeader(uri, destination));
+		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : RequestTarget.hostHeader(uri, destination));
+		// Proxy-Authorization goes to a proxy that forwards the request, never to an origin.
+		boolean toProxy = destination.proxy() != null && !destination.isTls();
+		String proxyAuthorization = toProxy ? proxyAuthorization(destination) : null;
 		boolean userConnection = false;
 		for (int i = 0; i < headers.size(); i++) {
 			String name = headers.name(i);
@@ -192,10 +362,16 @@ final class Exchange {
 				// Framing is the transport's: derived from the body, never taken from the caller.
 				continue;
 			}
+			if (name.equalsIgnoreCase("Proxy-Authorization") && (!toProxy || proxyAuthorization != null)) {
+				continue;
+			}
 			if (name.equalsIgnoreCase("Connection")) {
 				userConnection = true;
 			}
 			RequestWriter.writeHeader(sink, name, headers.value(i));
+		}
+		if (proxyAuthorization != null) {
+			RequestWriter.writeHeader(sink, "Proxy-Authorization", proxyAuthorization);
 		}
 		Request.Body body = request.body();
 		if (body != null) {
@@ -220,68 +396,88 @@ final class Exchange {
 		RequestWriter.endHeaders(sink);
 	}
 
+	private String proxyAuthorization(Destination destination) throws IOException {
+		ProxyConfig.Proxy proxy = this.engine.proxies().forDestination(destination);
+		return (proxy != null) ? proxy.authorization() : null;
+	}
+
 	private static boolean expectsBody(String method) {
 		return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
 	}
 
-	/** The request target: origin form, or absolute form through a plain-HTTP proxy. */
-	private static String target(URI uri, Destination destination) {
-		String path = uri.getRawPath();
-		String query = uri.getRawQuery();
-		if (path == null || path.isEmpty()) {
-			path = "/";
-		}
-		String origin = (query != null) ? path + "?" + query : path;
-		if (destination.proxy() != null && !destination.isTls()) {
-			return destination.scheme() + "://" + hostHeader(uri, destination) + origin;
-		}
-		return origin;
-	}
-
-	private static String hostHeader(URI uri, Destination destination) {
-		String host = uri.getHost();
-		int port = destination.port();
-		boolean defaultPort = (port == 80 && !destination.isTls()) || (port == 443 && destination.isTls());
-		return defaultPort ? host : host + ":" + port;
-	}
-
-	private void writeBody(Http1Sink sink, Request.Body body) throws IOException {
-		long length = body.contentLength();
-		OutputStream out = (length >= 0) ? new FixedLengthSink(sink, length) : new ChunkedSink(sink);
-		body.writeTo(out);
-		out.close();
-	}
-
 	/** Reads response heads until a final one, skipping 1xx but 101; all count against the header limit. */
-	private ResponseHead readFinalHead(Request request, long maxHeaderBytes) throws IOException {
-		long budget = maxHeaderBytes;
-		boolean first = true;
+	private ResponseHead readFinalHead() throws IOException {
 		for (;;) {
 			ResponseHead head;
 			try {
-				head = ResponseParser.readHead(this.conn.source(), budget);
+				head = readHead(this.conn.source());
 			}
 			catch (IOException ex) {
-				if (first && isConnectionDrop(ex) && !this.call.isCanceled()) {
-					this.retry = Retry.SERVER_CLOSED_IDLE;
-				}
+				noteFirstReadFailure(ex);
 				throw ex;
 			}
 			if (head == null) {
-				if (first) {
-					this.retry = Retry.SERVER_CLOSED_IDLE;
-				}
-				throw new EOFException("Server closed " + this.conn + " before sending a response to " + request);
+				throw serverClosedBeforeResponse();
 			}
-			first = false;
 			if (head.status() >= 200 || head.status() == 101) {
 				return head;
 			}
-			budget -= head.headBytes();
-			if (budget <= 0) {
-				throw new ProtocolException("response headers exceeded " + maxHeaderBytes
-						+ " bytes (max-response-header-bytes), counting " + head.status() + " interim responses");
+		}
+	}
+
+	/**
+	 * Reads one head within what is left of {@code max-response-header-bytes};
+	 * a 1xx head spends from it. {@code null} if the server closed first.
+	 */
+	private ResponseHead readHead(Http1Source source) throws IOException {
+		long max = this.engine.settings().maxResponseHeaderBytes();
+		ResponseHead head;
+		try {
+			head = ResponseParser.readHead(source, this.headerBudget);
+		}
+		catch (ProtocolException ex) {
+			if (this.headerBudget < max && ex.getMessage() != null
+					&& ex.getMessage().startsWith("response headers exceeded")) {
+				// The parser names the budget it was given: what interim responses left of the limit.
+				ProtocolException failure = new ProtocolException("response headers exceeded " + max
+						+ " bytes (max-response-header-bytes), counting the interim (1xx) responses before them");
+				failure.initCause(ex);
+				throw failure;
 			}
+			throw ex;
+		}
+		if (head == null) {
+			return null;
+		}
+		this.headSeen = true;
+		if (head.status() < 200 && head.status() != 101) {
+			this.headerBudget -= head.headBytes();
+			if (this.headerBudget <= 0) {
+				throw new ProtocolException("response headers exceeded " + max
+						+ " bytes (max-response-header-bytes), counting the interim (1xx) responses before them");
+			}
+		}
+		return head;
+	}
+
+	/** The server closed the connection before any byte of a response: on a reused connection, Go retries. */
+	private EOFException serverClosedBeforeResponse() {
+		if (!this.headSeen) {
+			this.retry = Retry.SERVER_CLOSED_IDLE;
+		}
+		return new EOFException("Server closed " + this.conn + " before sending a response to " + this.call.request());
+	}
+
+	/**
+	 * A read failed. Before any byte of a response (Go peeks one byte first),
+	 * a dropped connection counts as the server closing it while idle. The
+	 * parser's EOFException means part of a head arrived; so do bytes left in
+	 * the buffer.
+	 */
+	private void noteFirstReadFailure(IOException ex) {
+		boolean bytesSeen = this.headSeen || ex instanceof EOFException || this.conn.source().buffered() > 0;
+		if (!bytesSeen && isConnectionDrop(ex) && !this.call.isCanceled()) {
+			this.retry = Retry.SERVER_CLOSED_IDLE;
 		}
 	}
 
@@ -340,6 +536,27 @@ final class Exchange {
 			return new IOException(io.getMessage() + "; the request was sent and may have been processed, so it is"
 					+ " not retried (only GET, HEAD, OPTIONS, TRACE, or a request with an Idempotency-Key and a"
 					+ " replayable body is)", io);
+		}
+		if (io instanceof BodyWriter.BodyFailure) {
+			return new IOException(io.getMessage() + " (" + request + "); the connection was closed", io.getCause());
+		}
+		return withContext(io, stage, request);
+	}
+
+	/**
+	 * A bare socket failure ("Connection reset by peer", "Broken pipe") says
+	 * nothing of what was going on: add the stage, request and connection. Other
+	 * exceptions already say what happened and keep their type.
+	 */
+	private IOException withContext(IOException io, String stage, Request request) {
+		String message = io.getMessage() + " while " + stage + " for " + request + " on " + this.conn;
+		if (io.getClass() == IOException.class) {
+			return new IOException(message, io);
+		}
+		if (io.getClass() == java.net.SocketException.class) {
+			java.net.SocketException socket = new java.net.SocketException(message);
+			socket.initCause(io);
+			return socket;
 		}
 		return io;
 	}

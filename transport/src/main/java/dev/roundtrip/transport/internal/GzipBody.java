@@ -32,10 +32,10 @@ final class GzipBody extends FilterInputStream {
 				this.decoded = new GZIPInputStream(this.encoded, 8192);
 			}
 			catch (EOFException ex) {
-				throw new EOFException("gzip response body ended before its header was complete");
+				throw withCause(new EOFException("gzip response body ended before its header was complete"), ex);
 			}
 			catch (ZipException ex) {
-				throw new ZipException("response body is not valid gzip: " + ex.getMessage());
+				throw withCause(new ZipException("response body is not valid gzip: " + ex.getMessage()), ex);
 			}
 		}
 		return this.decoded;
@@ -58,10 +58,10 @@ final class GzipBody extends FilterInputStream {
 			n = decoded().read(b, off, len);
 		}
 		catch (EOFException ex) {
-			throw new EOFException("gzip response body is truncated: " + ex.getMessage());
+			throw withCause(new EOFException("gzip response body is truncated: " + ex.getMessage()), ex);
 		}
 		catch (ZipException ex) {
-			throw new ZipException("response body is not valid gzip: " + ex.getMessage());
+			throw withCause(new ZipException("response body is not valid gzip: " + ex.getMessage()), ex);
 		}
 		if (n == -1) {
 			this.finished = true;
@@ -72,6 +72,11 @@ final class GzipBody extends FilterInputStream {
 			}
 		}
 		return n;
+	}
+
+	private static <T extends IOException> T withCause(T failure, IOException cause) {
+		failure.initCause(cause);
+		return failure;
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.CanceledException;
+import dev.roundtrip.transport.CloseReason;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Response;
@@ -91,8 +92,15 @@ final class RealCall implements Call, BooleanSupplier {
 		}
 	}
 
+	/**
+	 * Go's retry loop: a request that failed on a reused connection is sent once
+	 * more, on a new connection, when {@link Exchange.Retry} allows it; never
+	 * after a failure on a new connection, never twice.
+	 */
 	private Response run() throws IOException {
 		Destination destination = this.engine.destinationFor(this.request);
+		// Checked before a connection is taken: a request that cannot be sent costs no dial.
+		String target = RequestTarget.of(this.request.uri(), destination);
 		int connectTimeout = this.engine.connectTimeoutMillis(this.request);
 		boolean retried = false;
 		for (;;) {
@@ -102,11 +110,11 @@ final class RealCall implements Call, BooleanSupplier {
 			boolean reused = conn.requestCount() > 0;
 			Exchange exchange = new Exchange(this.engine, this, conn);
 			try {
-				return exchange.run(this.request, destination);
+				return exchange.run(this.request, destination, target);
 			}
 			catch (IOException ex) {
 				Exchange.Retry retry = exchange.retry();
-				if (retried || !reused || !retry.allows(this.request)) {
+				if (retried || !reused || !retry.allows(this.request) || isCanceled()) {
 					throw ex;
 				}
 				retried = true;
@@ -153,8 +161,10 @@ final class RealCall implements Call, BooleanSupplier {
 
 	private void interruptWork() {
 		Connection conn = this.connection;
-		if (conn != null) {
-			conn.abort(this);
+		if (conn != null && conn.abort(this)) {
+			// Free the connection's slot now, as Go does at cancel, not when the caller lets go of the response.
+			// The owner's own release later finds it closed and does nothing.
+			this.engine.pool().release(conn, this.deadlineExpired ? CloseReason.TIMEOUT : CloseReason.CANCELED);
 		}
 		Thread waiter = this.thread;
 		if (waiter != null) {

@@ -116,9 +116,6 @@ final class ResponseBody extends InputStream {
 		/** A drain timeout at least this long never ends a drain; also keeps deadlines clear of overflow. */
 		private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
 
-		/** The most a drain reads at once. */
-		private static final int SCRATCH_BYTES = 8192;
-
 		private static final int OPEN = 0;
 
 		private static final int READING = 1;
@@ -264,14 +261,19 @@ final class ResponseBody extends InputStream {
 			this.exchange.connection()
 				.timing()
 				.callDeadline(System.nanoTime() + this.drainTimeoutNanos, this.drainTimeoutNanos / 1_000_000);
-			// One byte more than allowed is enough to know the body is too long.
-			byte[] scratch = new byte[(int) Math.min(SCRATCH_BYTES - 1, this.drainMaxBytes) + 1];
+			// skip() discards straight from the connection's buffer: a drain allocates nothing.
 			long drained = 0;
 			try {
 				while (!isComplete()) {
-					int n = this.raw.read(scratch, 0, scratch.length);
-					if (n == -1) {
-						return true;
+					// One byte more than allowed is enough to know the body is too long.
+					long allowed = this.drainMaxBytes - drained;
+					long n = this.raw.skip((allowed == Long.MAX_VALUE) ? allowed : allowed + 1);
+					if (n <= 0) {
+						// skip() says nothing at the end; a read tells the end from a wait.
+						if (this.raw.read() == -1) {
+							return true;
+						}
+						n = 1;
 					}
 					drained += n;
 					if (drained > this.drainMaxBytes) {

@@ -27,13 +27,17 @@ import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportSettings;
 import dev.roundtrip.transport.TransportTimeoutException;
 import dev.roundtrip.transport.TransportTimeoutException.Limit;
+import dev.roundtrip.transport.internal.ProxyConfig;
 import dev.roundtrip.transport.internal.pool.ConnectionPool;
 import dev.roundtrip.transport.internal.pool.Pooled;
 
 /**
  * Opens connections: resolves the host, connects TCP to each address in turn
  * within the dial timeout, sets socket options, and for https does the TLS
- * handshake with SNI and hostname verification. Go: {@code (*Transport).dialConn}.
+ * handshake with SNI and hostname verification. Through a proxy it connects
+ * to the proxy instead, and for https first opens a {@code CONNECT} tunnel
+ * ({@link ProxyTunnel}) in which the TLS handshake with the origin runs. Go:
+ * {@code (*Transport).dialConn}.
  */
 public final class Dialer implements ConnectionPool.Dialer {
 
@@ -47,24 +51,35 @@ public final class Dialer implements ConnectionPool.Dialer {
 
 	private final LongSupplier clock;
 
+	private final ProxyConfig proxies;
+
 	private final AtomicLong ids = new AtomicLong();
 
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock) {
+		this(settings, hostnameVerifier, clock, ProxyConfig.NONE);
+	}
+
+	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
+			ProxyConfig proxies) {
 		this.settings = settings;
 		this.hostnameVerifier = hostnameVerifier;
 		this.clock = clock;
+		this.proxies = proxies;
 	}
 
 	@Override
 	public Pooled dial(Destination destination, int connectTimeoutMillis) throws IOException {
-		if (destination.proxy() != null) {
-			throw new IOException("Proxies are not supported yet (" + destination + ")");
-		}
-		SocketChannel channel = connect(destination.host(), destination.port(), connectTimeoutMillis);
+		ProxyConfig.Proxy proxy = this.proxies.forDestination(destination);
+		SocketChannel channel = (proxy != null)
+				? connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ")
+				: connect(destination.host(), destination.port(), connectTimeoutMillis, "");
 		boolean ok = false;
 		try {
 			Socket socket = channel.socket();
 			if (destination.isTls()) {
+				if (proxy != null) {
+					ProxyTunnel.open(socket, destination, proxy.authorization(), connectTimeoutMillis);
+				}
 				socket = handshake(socket, destination);
 			}
 			Connection connection = new Connection(this.ids.incrementAndGet(), destination, channel, socket,
@@ -79,14 +94,17 @@ public final class Dialer implements ConnectionPool.Dialer {
 		}
 	}
 
-	/** Connects to each address of {@code host} in turn until one answers, all within the timeout. */
-	SocketChannel connect(String host, int port, int timeoutMillis) throws IOException {
+	/**
+	 * Connects to each address of {@code host} in turn until one answers, all within the timeout.
+	 * @param role {@code "proxy "} or empty, for messages
+	 */
+	SocketChannel connect(String host, int port, int timeoutMillis, String role) throws IOException {
 		InetAddress[] addresses;
 		try {
 			addresses = InetAddress.getAllByName(host);
 		}
 		catch (UnknownHostException ex) {
-			UnknownHostException failure = new UnknownHostException("Cannot resolve host " + host + ": " + ex.getMessage());
+			UnknownHostException failure = new UnknownHostException("Cannot resolve " + role + "host " + host + ": " + ex.getMessage());
 			failure.initCause(ex);
 			throw failure;
 		}
@@ -108,19 +126,19 @@ public final class Dialer implements ConnectionPool.Dialer {
 			}
 			catch (SocketTimeoutException ex) {
 				channel.close();
-				last = new TransportTimeoutException(Limit.DIAL, "Connect to " + address.getHostAddress() + ":" + port
+				last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + address.getHostAddress() + ":" + port
 						+ " (" + host + ") timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
 			}
 			catch (IOException ex) {
 				channel.close();
-				ConnectException failure = new ConnectException("Connect to " + address.getHostAddress() + ":" + port
+				ConnectException failure = new ConnectException("Connect to " + role + address.getHostAddress() + ":" + port
 						+ " (" + host + ") failed: " + ex.getMessage());
 				failure.initCause(ex);
 				last = failure;
 			}
 		}
 		if (last == null) {
-			last = new TransportTimeoutException(Limit.DIAL, "Connect to " + host + ":" + port + " timed out after "
+			last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + host + ":" + port + " timed out after "
 					+ timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
 		}
 		throw last;

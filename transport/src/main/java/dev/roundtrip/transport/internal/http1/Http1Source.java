@@ -117,6 +117,19 @@ public final class Http1Source {
 		return skipped;
 	}
 
+	/**
+	 * Waits for input without consuming it: when nothing is buffered, reads the
+	 * stream once into the buffer. For a wait with its own timeout (Expect:
+	 * 100-continue) after which a parser reads as usual.
+	 * @return the number of bytes now buffered, or -1 at the end of the stream
+	 */
+	public int awaitInput() throws IOException {
+		if (this.pos < this.limit) {
+			return this.limit - this.pos;
+		}
+		return fill();
+	}
+
 	/** Empties the buffer and reads the stream once into it; the count read, or -1 at its end. */
 	private int fill() throws IOException {
 		this.pos = 0;

@@ -352,12 +352,7 @@ public final class ConnectionPool {
 		finally {
 			this.lock.unlock();
 		}
-		if (idled) {
-			notify(() -> this.listener.connectionIdle(connection));
-		}
-		if (out != null) {
-			out.run(this);
-		}
+		afterUnlock(idled ? connection : null, out);
 	}
 
 	private void dialFailed(HostPool host, Want want, IOException failure, long took) {
@@ -407,8 +402,13 @@ public final class ConnectionPool {
 		finally {
 			this.lock.unlock();
 		}
-		if (idled) {
-			notify(() -> this.listener.connectionIdle(connection));
+		afterUnlock(idled ? connection : null, out);
+	}
+
+	/** What a return decided under the lock: tell the listener a connection went idle, then run the outbox. */
+	private void afterUnlock(Pooled idled, Outbox out) {
+		if (idled != null) {
+			notify(() -> this.listener.connectionIdle(idled));
 		}
 		if (out != null) {
 			out.run(this);

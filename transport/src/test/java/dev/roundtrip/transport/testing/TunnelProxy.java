@@ -1,0 +1,141 @@
+package dev.roundtrip.transport.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@code CONNECT} proxy on loopback: reads {@code CONNECT host:port},
+ * records the request's head, and either refuses with a scripted status or
+ * connects to the target (which must be loopback) and relays bytes both ways
+ * until either side closes. Or it hangs, never answering.
+ */
+public final class TunnelProxy implements AutoCloseable {
+
+	/** What the proxy does with a CONNECT. */
+	public enum Mode {
+
+		/** Answers 200 and relays. */
+		TUNNEL,
+
+		/** Answers 407 Proxy Authentication Required and waits for the client to close. */
+		REFUSE_407,
+
+		/** Never answers; waits for the client to close. */
+		HANG
+
+	}
+
+	private final RawServer server;
+
+	private final List<List<String>> heads = new CopyOnWriteArrayList<>();
+
+	private final List<Socket> upstreams = new CopyOnWriteArrayList<>();
+
+	private TunnelProxy(Mode mode) {
+		this.server = RawServer.start((conn) -> serve(conn, mode));
+	}
+
+	public static TunnelProxy start(Mode mode) {
+		return new TunnelProxy(mode);
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	/** {@code http://[userInfo@]127.0.0.1:port}. */
+	public URI uri(String userInfo) {
+		return URI.create("http://" + ((userInfo != null) ? userInfo + "@" : "") + "127.0.0.1:" + port());
+	}
+
+	/** The heads of the CONNECT requests received, each its request line then header lines. */
+	public List<List<String>> connectHeads() {
+		return List.copyOf(this.heads);
+	}
+
+	public RawServer server() {
+		return this.server;
+	}
+
+	@Override
+	public void close() {
+		for (Socket upstream : this.upstreams) {
+			RawServer.closeQuietly(upstream);
+		}
+		this.server.close();
+	}
+
+	private void serve(RawServer.Conn conn, Mode mode) throws IOException {
+		List<String> head = conn.readHead();
+		if (head == null) {
+			return;
+		}
+		this.heads.add(head);
+		String[] requestLine = head.get(0).split(" ");
+		if (!requestLine[0].equals("CONNECT")) {
+			conn.respond(405, "only CONNECT here", "Connection: close");
+			return;
+		}
+		switch (mode) {
+			case REFUSE_407 -> {
+				conn.write("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
+						+ "Content-Length: 0\r\n\r\n");
+				conn.readUntilEof(Duration.ofSeconds(10));
+			}
+			case HANG -> conn.readUntilEof(Duration.ofSeconds(10));
+			case TUNNEL -> tunnel(conn, requestLine[1]);
+		}
+	}
+
+	private void tunnel(RawServer.Conn conn, String authority) throws IOException {
+		int colon = authority.lastIndexOf(':');
+		String host = authority.substring(0, colon);
+		int port = Integer.parseInt(authority.substring(colon + 1));
+		if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+			conn.respond(403, "loopback targets only", "Connection: close");
+			return;
+		}
+		Socket upstream = new Socket();
+		this.upstreams.add(upstream);
+		upstream.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		conn.write("HTTP/1.1 200 Connection established\r\n\r\n");
+		Thread back = new Thread(() -> relay(upstream, conn.socket()), "tunnel-proxy-" + port() + "-back");
+		back.setDaemon(true);
+		back.start();
+		relay(conn.socket(), upstream);
+		try {
+			back.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		RawServer.closeQuietly(upstream);
+	}
+
+	/** Copies {@code from} to {@code to} until EOF, then half-closes {@code to}. */
+	private static void relay(Socket from, Socket to) {
+		byte[] buffer = new byte[16 * 1024];
+		try {
+			InputStream in = from.getInputStream();
+			OutputStream out = to.getOutputStream();
+			int n;
+			while ((n = in.read(buffer)) >= 0) {
+				out.write(buffer, 0, n);
+				out.flush();
+			}
+			to.shutdownOutput();
+		}
+		catch (IOException ex) {
+			RawServer.closeQuietly(to);
+			RawServer.closeQuietly(from);
+		}
+	}
+
+}
