@@ -245,7 +245,7 @@ public final class ConnectionPool {
 			else if (deadlineNanos != 0 && (remaining = deadlineNanos - System.nanoTime()) <= 0) {
 				failure = AcquireFailure.TIMEOUT;
 				gaveUp = "Request timeout expired after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-						+ " ms waiting for a connection to " + want.destination;
+						+ " ms waiting for a connection to " + want.destination + " (request timeout)";
 			}
 			if (gaveUp != null) {
 				if (interrupted) {
