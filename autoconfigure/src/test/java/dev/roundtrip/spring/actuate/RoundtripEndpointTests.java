@@ -15,7 +15,7 @@ import dev.roundtrip.spring.actuate.RoundtripEndpoint.DestinationDescriptor;
 import dev.roundtrip.spring.actuate.RoundtripEndpoint.TransportDescriptor;
 import dev.roundtrip.spring.actuate.RoundtripEndpoint.TransportsDescriptor;
 import dev.roundtrip.spring.testing.LoopbackServer;
-import dev.roundtrip.spring.testing.TestTls;
+import dev.roundtrip.spring.testing.TestCertificates;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.Request;
@@ -141,7 +141,7 @@ class RoundtripEndpointTests {
 
 	@Test
 	void tlsConnectionsShowTheirProtocolAndCipherSuite() throws Exception {
-		TestTls tls = TestTls.generate();
+		TestCertificates tls = TestCertificates.generate();
 		try (LoopbackServer https = new LoopbackServer(tls.serverContext());
 				Transport transport = Transport.builder().sslContext(tls.clientContext()).build()) {
 			get(transport, https.uri("/hello"));

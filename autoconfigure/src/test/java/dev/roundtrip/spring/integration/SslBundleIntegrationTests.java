@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
+import dev.roundtrip.spring.testing.TestCertificates;
 import dev.roundtrip.transport.Transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,12 +57,12 @@ class SslBundleIntegrationTests {
 	@DynamicPropertySource
 	static void certificates(DynamicPropertyRegistry registry) throws Exception {
 		TestCertificates certificates = TestCertificates.generate();
-		registry.add("spring.ssl.bundle.jks.server.keystore.location", () -> "file:" + certificates.keyStore);
+		registry.add("spring.ssl.bundle.jks.server.keystore.location", () -> "file:" + certificates.keyStore());
 		registry.add("spring.ssl.bundle.jks.server.keystore.password", () -> TestCertificates.PASSWORD);
 		registry.add("spring.ssl.bundle.jks.server.keystore.type", () -> "PKCS12");
 		for (String client : new String[] { "client", "other-client" }) {
 			String prefix = "spring.ssl.bundle.jks." + client + ".truststore.";
-			registry.add(prefix + "location", () -> "file:" + certificates.trustStore);
+			registry.add(prefix + "location", () -> "file:" + certificates.trustStore());
 			registry.add(prefix + "password", () -> TestCertificates.PASSWORD);
 			registry.add(prefix + "type", () -> "PKCS12");
 		}

@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpsServer;
  * {@code Transport} and nothing of Spring: {@code /hello} answers at once,
  * {@code /slow} when {@link #release()} is called (or after five seconds).
  * Plain HTTP, or HTTPS with an {@link SSLContext} such as
- * {@link TestTls#serverContext()}.
+ * {@link TestCertificates#serverContext()}.
  */
 public final class LoopbackServer implements AutoCloseable {
 
