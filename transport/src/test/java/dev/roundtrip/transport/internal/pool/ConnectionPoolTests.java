@@ -419,6 +419,147 @@ class ConnectionPoolTests {
 		}
 	}
 
+	/**
+	 * HttpCore5's deterministic fuzzer, for this pool: one thread, seeded
+	 * random steps (take, return, return broken, let time pass, reap, close
+	 * idle), dials that finish at once or fail, and every invariant checked
+	 * after every step. A request that would have to wait gives up at once, so
+	 * nothing blocks and each seed replays exactly.
+	 */
+	@Test
+	void seededRandomStepsKeepEveryInvariantAfterEachStep() throws Exception {
+		for (long seed = 1; seed <= 8; seed++) {
+			runSeed(seed);
+		}
+	}
+
+	private void runSeed(long seed) throws Exception {
+		Random random = new Random(seed);
+		int maxConnsPerHost = 1 + random.nextInt(3);
+		int maxIdlePerHost = random.nextInt(3);
+		int maxIdle = random.nextInt(4);
+		Duration idleTimeout = Duration.ofSeconds(random.nextInt(3));
+		List<String> closed = new ArrayList<>();
+		List<FakeConnection> dialed = new ArrayList<>();
+		TransportListener listener = new TransportListener() {
+			@Override
+			public void connectionClosed(ConnectionInfo connection, CloseReason reason, long lifetimeNanos) {
+				closed.add(connection + ":" + reason);
+			}
+		};
+		ConnectionPool pool = new ConnectionPool(
+				(destination) -> new ConnectionPool.Limits(maxConnsPerHost, maxIdlePerHost, idleTimeout, Duration.ZERO),
+				maxIdle, false, (destination, timeout) -> {
+					if (random.nextInt(8) == 0) {
+						throw new ConnectException("refused (seed " + seed + ")");
+					}
+					FakeConnection connection = new FakeConnection(destination, this.clock.get());
+					dialed.add(connection);
+					return connection;
+				}, Runnable::run, listener, this.clock::get);
+		Destination[] destinations = { A, B, new Destination("http", "c.test", 80, null, null) };
+		List<Pooled> held = new ArrayList<>();
+		java.util.Map<Pooled, Long> returnedAt = new java.util.HashMap<>();
+		try {
+			for (int step = 0; step < 3000; step++) {
+				String what;
+				int action = random.nextInt(10);
+				if (action < 4) {
+					Destination destination = destinations[random.nextInt(destinations.length)];
+					what = "acquire " + destination;
+					tryAcquire(pool, destination, held, returnedAt, idleTimeout, seed, step);
+				}
+				else if (action < 7 && !held.isEmpty()) {
+					Pooled connection = held.remove(random.nextInt(held.size()));
+					CloseReason reason = (random.nextInt(4) == 0) ? CloseReason.ERROR : null;
+					what = "release " + connection + " " + reason;
+					pool.release(connection, reason);
+					if (reason == null) {
+						returnedAt.put(connection, this.clock.get());
+					}
+				}
+				else if (action == 7) {
+					what = "idle connections go stale";
+					for (FakeConnection connection : dialed) {
+						if (random.nextInt(10) == 0) {
+							connection.reusable = false;
+						}
+					}
+				}
+				else if (action == 8) {
+					long advance = random.nextInt(1500) * 1_000_000L;
+					this.clock.addAndGet(advance);
+					if (random.nextBoolean()) {
+						what = "clock +" + advance / 1_000_000 + " ms, reap";
+						pool.evictIdle();
+					}
+					else {
+						// Before any reaper or stats() runs: the request itself must skip what expired.
+						Destination destination = destinations[random.nextInt(destinations.length)];
+						what = "clock +" + advance / 1_000_000 + " ms, acquire " + destination;
+						tryAcquire(pool, destination, held, returnedAt, idleTimeout, seed, step);
+					}
+				}
+				else {
+					what = "close idle";
+					pool.closeIdle((destination) -> random.nextBoolean());
+				}
+				checkInvariants(pool, seed, step, what, held, dialed, maxConnsPerHost, maxIdlePerHost, maxIdle);
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
+	private void tryAcquire(ConnectionPool pool, Destination destination, List<Pooled> held,
+			java.util.Map<Pooled, Long> returnedAt, Duration idleTimeout, long seed, int step) {
+		Pooled connection;
+		try {
+			connection = pool.acquire(destination, 0, false, System.nanoTime() + 1, () -> false);
+		}
+		catch (IOException expected) {
+			// At the limit with nothing idle, or the dial failed: the request gives up.
+			return;
+		}
+		assertThat(held).as("seed %d step %d: %s handed out twice", seed, step, connection).doesNotContain(connection);
+		assertThat(((FakeConnection) connection).socketClosed)
+			.as("seed %d step %d: a closed connection was handed out", seed, step).isFalse();
+		Long idleSince = returnedAt.remove(connection);
+		if (idleSince != null && !idleTimeout.isZero()) {
+			assertThat(this.clock.get() - idleSince)
+				.as("seed %d step %d: %s was handed out past its idle timeout", seed, step, connection)
+				.isLessThan(idleTimeout.toNanos());
+		}
+		((FakeConnection) connection).requests++;
+		held.add(connection);
+	}
+
+	private void checkInvariants(ConnectionPool pool, long seed, int step, String what, List<Pooled> held,
+			List<FakeConnection> dialed, int maxConnsPerHost, int maxIdlePerHost, int maxIdle) {
+		PoolStats stats = pool.stats();
+		String context = "seed " + seed + ", step " + step + " (" + what + "): " + stats;
+		assertThat(stats.active()).as(context).isEqualTo(held.size());
+		assertThat(stats.waiting()).as(context).isZero();
+		assertThat(stats.dialing()).as(context).isZero();
+		if (maxIdle > 0) {
+			assertThat(stats.idle()).as(context).isLessThanOrEqualTo(maxIdle);
+		}
+		long open = dialed.stream().filter((connection) -> !connection.socketClosed).count();
+		assertThat(stats.open()).as(context + ": every connection not closed is in the pool, and no other").isEqualTo(open);
+		for (PoolStats.DestinationStats destination : stats.destinations()) {
+			assertThat(destination.idle() + destination.active()).as(context).isLessThanOrEqualTo(maxConnsPerHost);
+			assertThat(destination.idle()).as(context).isLessThanOrEqualTo(Math.max(0, maxIdlePerHost));
+			assertThat(destination.connections()).as(context).hasSize(destination.idle() + destination.active());
+			assertThat(destination.idle() + destination.active()).as(context + ": an empty destination is dropped")
+				.isPositive();
+		}
+		for (Pooled connection : held) {
+			assertThat(((FakeConnection) connection).socketClosed).as(context + ": a held connection was closed")
+				.isFalse();
+		}
+	}
+
 	private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatThrownByFuture(
 			Future<?> future) {
 		return assertThatThrownBy(() -> {
