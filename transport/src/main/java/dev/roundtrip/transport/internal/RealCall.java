@@ -118,6 +118,10 @@ final class RealCall implements Call, BooleanSupplier {
 					throw ex;
 				}
 				retried = true;
+				if (this.deadlineNanos != 0) {
+					// The failed exchange ended the watch; the retry runs under the same deadline.
+					this.engine.watchdog().watch(this);
+				}
 			}
 		}
 	}

@@ -153,6 +153,9 @@ final class ResponseBody extends InputStream {
 		/** The exchange is over: the connection was given back or closed. Set once, through {@link #claimDone}. */
 		volatile boolean done;
 
+		/** Why reading the body failed, thrown again by every later read. Reader only. */
+		private IOException failure;
+
 		State(Exchange exchange, InputStream raw, CloseReason afterBody, TransportSettings settings) {
 			this.exchange = exchange;
 			this.raw = raw;
@@ -176,6 +179,11 @@ final class ResponseBody extends InputStream {
 					return 0;
 				}
 				if (this.done) {
+					if (this.failure != null) {
+						// Go's body keeps returning its error: a failed body never reads as a shorter one
+						// (GZIPInputStream, for one, swallows a failure while it looks for another member).
+						throw this.failure;
+					}
 					return -1;
 				}
 				int n;
@@ -188,7 +196,9 @@ final class ResponseBody extends InputStream {
 						throw new IOException("Response body was closed while it was being read", ex);
 					}
 					if (claimDone()) {
-						throw this.exchange.fail(ex, "reading the response body");
+						IOException failure = this.exchange.fail(ex, "reading the response body");
+						this.failure = failure;
+						throw failure;
 					}
 					throw (ex instanceof IOException io) ? io : new IOException(ex);
 				}

@@ -26,7 +26,7 @@ final class Watchdog {
 
 	void watch(RealCall call) {
 		this.calls.add(call);
-		if (this.calls.first() == call) {
+		if (firstOrNull() == call) {
 			this.lock.lock();
 			try {
 				if (this.stopped) {
@@ -42,6 +42,16 @@ final class Watchdog {
 			finally {
 				this.lock.unlock();
 			}
+		}
+	}
+
+	/** The call with the nearest deadline; other threads add and remove calls at any time. */
+	private RealCall firstOrNull() {
+		try {
+			return this.calls.first();
+		}
+		catch (java.util.NoSuchElementException ex) {
+			return null;
 		}
 	}
 
@@ -65,10 +75,12 @@ final class Watchdog {
 			RealCall expired = null;
 			this.lock.lock();
 			try {
-				if (this.stopped) {
+				if (this.stopped && this.calls.isEmpty()) {
+					// Only once the calls in flight when the transport closed are over: their deadlines still hold.
+					this.thread = null;
 					return;
 				}
-				RealCall first = this.calls.isEmpty() ? null : this.calls.first();
+				RealCall first = firstOrNull();
 				if (first == null) {
 					this.changed.await();
 				}

@@ -317,10 +317,14 @@ public final class ConnectionPool {
 		try {
 			connection = this.dialer.dial(host.destination, want.connectTimeoutMillis);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (Throwable ex) {
+			// Whatever the dialer throws, the slot is freed and the waiting request told; an Error still propagates.
 			IOException failure = (ex instanceof IOException io) ? io
 					: new IOException("Dial to " + host.destination + " failed: " + ex, ex);
 			dialFailed(host, want, failure, System.nanoTime() - start);
+			if (ex instanceof Error error) {
+				throw error;
+			}
 			return;
 		}
 		long took = System.nanoTime() - start;
