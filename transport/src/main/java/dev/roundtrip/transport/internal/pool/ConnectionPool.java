@@ -491,7 +491,7 @@ public final class ConnectionPool {
 			out = closeLocked(oldest, CloseReason.MAX_IDLE, out);
 		}
 		if (connection.state == Pooled.State.IDLE && connection.idleDeadlineNanos != Long.MAX_VALUE) {
-			scheduleReaperLocked(connection.idleDeadlineNanos);
+			out = scheduleReaperLocked(connection.idleDeadlineNanos, out);
 		}
 		return out;
 	}
@@ -631,17 +631,19 @@ public final class ConnectionPool {
 		return next;
 	}
 
-	private void scheduleReaperLocked(long deadlineNanos) {
+	/** Makes sure the reaper wakes by {@code deadlineNanos}; the first time, creates it, to be started after unlocking. */
+	private Outbox scheduleReaperLocked(long deadlineNanos, Outbox out) {
 		if (this.reaper == null) {
 			this.reaper = new Thread(this::reap, "roundtrip-idle-reaper");
 			this.reaper.setDaemon(true);
 			this.reaperNextNanos = deadlineNanos;
-			this.reaper.start();
+			return Outbox.add(out, this.reaper);
 		}
-		else if (deadlineNanos < this.reaperNextNanos) {
+		if (deadlineNanos < this.reaperNextNanos) {
 			this.reaperNextNanos = deadlineNanos;
 			this.reaperWake.signal();
 		}
+		return out;
 	}
 
 	/** The reaper: one thread per pool, asleep until the earliest idle deadline. */
@@ -826,8 +828,8 @@ public final class ConnectionPool {
 
 	/**
 	 * Work decided under the lock and done after it: socket closes, listener
-	 * calls, waking waiters, starting dials. Allocated only when there is some,
-	 * so the common return to the idle stack allocates nothing.
+	 * calls, waking waiters, starting dials and the reaper. Allocated only when
+	 * there is some, so the common return to the idle stack allocates nothing.
 	 */
 	private static final class Outbox {
 
@@ -852,6 +854,9 @@ public final class ConnectionPool {
 				}
 				else if (step instanceof Dial dial) {
 					pool.startDial(dial.host(), dial.want());
+				}
+				else if (step instanceof Thread reaper) {
+					reaper.start();
 				}
 			}
 		}
