@@ -21,6 +21,9 @@ final class GzipBody extends FilterInputStream {
 
 	private boolean finished;
 
+	/** For single-byte reads, which should not allocate. */
+	private final byte[] one = new byte[1];
+
 	GzipBody(InputStream encoded) {
 		super(encoded);
 		this.encoded = encoded;
@@ -43,9 +46,8 @@ final class GzipBody extends FilterInputStream {
 
 	@Override
 	public int read() throws IOException {
-		byte[] one = new byte[1];
-		int n = read(one, 0, 1);
-		return (n == 1) ? one[0] & 0xff : -1;
+		int n = read(this.one, 0, 1);
+		return (n == 1) ? this.one[0] & 0xff : -1;
 	}
 
 	@Override

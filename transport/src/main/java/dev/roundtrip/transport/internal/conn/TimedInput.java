@@ -25,6 +25,9 @@ public final class TimedInput extends InputStream {
 
 	private int soTimeoutMillis = -1;
 
+	/** For single-byte reads, which should not allocate. */
+	private final byte[] one = new byte[1];
+
 	private int readTimeoutMillis;
 
 	private long headerDeadlineNanos;
@@ -67,9 +70,8 @@ public final class TimedInput extends InputStream {
 
 	@Override
 	public int read() throws IOException {
-		byte[] one = new byte[1];
-		int n = read(one, 0, 1);
-		return (n == 1) ? one[0] & 0xff : -1;
+		int n = read(this.one, 0, 1);
+		return (n == 1) ? this.one[0] & 0xff : -1;
 	}
 
 	@Override
