@@ -394,6 +394,9 @@ class RealServerTests {
 				assertThat(failures).isEmpty();
 				assertThat(this.servlet.requests()).as("requests that reached Tomcat: none lost, none repeated")
 					.isEqualTo(threads * requestsPerThread);
+				// A dial that lost its race to a returned connection may still be finishing (late binding).
+				Await.until(() -> transport.stats().dialing() == 0, WAIT,
+						() -> "late dials finished: " + transport.stats());
 				PoolStats stats = transport.stats();
 				assertThat(stats.active()).isZero();
 				assertThat(stats.dialing()).isZero();
@@ -609,6 +612,9 @@ class RealServerTests {
 					assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 				}
 				assertThat(failures).isEmpty();
+				// A dial that lost its race to a returned connection may still be finishing (late binding).
+				Await.until(() -> transport.stats().dialing() == 0, WAIT,
+						() -> "late dials finished: " + transport.stats());
 				PoolStats stats = transport.stats();
 				assertThat(stats.active()).isZero();
 				assertThat(stats.dialing()).isZero();
