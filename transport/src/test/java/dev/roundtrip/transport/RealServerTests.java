@@ -353,7 +353,6 @@ class RealServerTests {
 			int threads = 64;
 			int requestsPerThread = 20;
 			RecordingListener listener = new RecordingListener();
-			List<Throwable> failures = new CopyOnWriteArrayList<>();
 			// No idle caps: under this churn (every fifth response closes on one connector) late dials pool
 			// connections that sink to the bottom of the idle stack, more than the default caps of 100 at
 			// times, and MAX_IDLE closes would hide the closes this test is about.
@@ -362,41 +361,15 @@ class RealServerTests {
 				.maxIdleConns(0)
 				.maxIdleConnsPerHost(Integer.MAX_VALUE)
 				.build()) {
-				ExecutorService pool = Executors.newFixedThreadPool(threads);
-				try {
-					List<Future<?>> done = new ArrayList<>();
-					for (int t = 0; t < threads; t++) {
-						int thread = t;
-						String connector = (t % 2 == 0) ? DEFAULTS : MAX_KEEP_ALIVE_5;
-						done.add(pool.submit(() -> {
-							for (int i = 0; i < requestsPerThread; i++) {
-								String path = "/hello/" + thread + "/" + i;
-								try (Response response = transport.roundTrip(get(this.tomcat.uri(connector, path)))) {
-									String body = text(response);
-									if (response.status() != 200 || !body.equals("hello " + path)) {
-										failures.add(new AssertionError(path + ": " + response + " " + body));
-									}
-								}
-								catch (IOException | RuntimeException ex) {
-									failures.add(ex);
-								}
-							}
-						}));
-					}
-					for (Future<?> future : done) {
-						future.get(20, TimeUnit.SECONDS);
-					}
-				}
-				finally {
-					pool.shutdownNow();
-					assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-				}
+				List<Throwable> failures = concurrently(threads, requestsPerThread, (thread, i) -> {
+					String connector = (thread % 2 == 0) ? DEFAULTS : MAX_KEEP_ALIVE_5;
+					String path = "/hello/" + thread + "/" + i;
+					expectBody(transport, this.tomcat.uri(connector, path), "hello " + path);
+				});
 				assertThat(failures).isEmpty();
 				assertThat(this.servlet.requests()).as("requests that reached Tomcat: none lost, none repeated")
 					.isEqualTo(threads * requestsPerThread);
-				// A dial that lost its race to a returned connection may still be finishing (late binding).
-				Await.until(() -> transport.stats().dialing() == 0, WAIT,
-						() -> "late dials finished: " + transport.stats());
+				awaitLateDials(transport);
 				PoolStats stats = transport.stats();
 				assertThat(stats.active()).isZero();
 				assertThat(stats.dialing()).isZero();
@@ -586,40 +559,14 @@ class RealServerTests {
 		void manyConcurrentRequestsAllSucceedAndLeaveNothingActive() throws Exception {
 			int threads = 32;
 			int requestsPerThread = 20;
-			List<Throwable> failures = new CopyOnWriteArrayList<>();
 			try (Transport transport = Transport.builder().build()) {
-				ExecutorService pool = Executors.newFixedThreadPool(threads);
-				try {
-					List<Future<?>> done = new ArrayList<>();
-					for (int t = 0; t < threads; t++) {
-						done.add(pool.submit(() -> {
-							for (int i = 0; i < requestsPerThread; i++) {
-								// Every third request to /rotate/ makes nginx close a connection under load.
-								String path = (i % 3 == 0) ? "/rotate/" + i : "/?i=" + i;
-								try (Response response = transport.roundTrip(get(this.nginx.uri(path)))) {
-									String body = text(response);
-									if (response.status() != 200 || !body.equals(NginxServer.HELLO)) {
-										failures.add(new AssertionError(path + ": " + response + " " + body));
-									}
-								}
-								catch (IOException | RuntimeException ex) {
-									failures.add(ex);
-								}
-							}
-						}));
-					}
-					for (Future<?> future : done) {
-						future.get(20, TimeUnit.SECONDS);
-					}
-				}
-				finally {
-					pool.shutdownNow();
-					assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-				}
+				List<Throwable> failures = concurrently(threads, requestsPerThread, (thread, i) -> {
+					// Every third request to /rotate/ makes nginx close a connection under load.
+					String path = (i % 3 == 0) ? "/rotate/" + i : "/?i=" + i;
+					expectBody(transport, this.nginx.uri(path), NginxServer.HELLO);
+				});
 				assertThat(failures).isEmpty();
-				// A dial that lost its race to a returned connection may still be finishing (late binding).
-				Await.until(() -> transport.stats().dialing() == 0, WAIT,
-						() -> "late dials finished: " + transport.stats());
+				awaitLateDials(transport);
 				PoolStats stats = transport.stats();
 				assertThat(stats.active()).isZero();
 				assertThat(stats.dialing()).isZero();
@@ -627,6 +574,63 @@ class RealServerTests {
 			}
 		}
 
+	}
+
+	/** One request of a concurrent run: thread number and request number within it. */
+	@FunctionalInterface
+	private interface ConcurrentRequest {
+
+		void run(int thread, int request) throws Exception;
+
+	}
+
+	/**
+	 * Runs {@code requestsPerThread} requests on each of {@code threads}
+	 * threads at once and returns what failed; bounded in time.
+	 */
+	private static List<Throwable> concurrently(int threads, int requestsPerThread, ConcurrentRequest request)
+			throws Exception {
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				done.add(pool.submit(() -> {
+					for (int i = 0; i < requestsPerThread; i++) {
+						try {
+							request.run(thread, i);
+						}
+						catch (Exception | AssertionError ex) {
+							failures.add(ex);
+						}
+					}
+				}));
+			}
+			for (Future<?> future : done) {
+				future.get(20, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+			assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+		return failures;
+	}
+
+	/** A GET that must answer 200 with exactly {@code expected}. */
+	private static void expectBody(Transport transport, URI uri, String expected) throws IOException {
+		try (Response response = transport.roundTrip(get(uri))) {
+			String body = text(response);
+			if (response.status() != 200 || !body.equals(expected)) {
+				throw new AssertionError(uri + ": " + response + " " + body);
+			}
+		}
+	}
+
+	/** A dial that lost its race to a returned connection may still be finishing (late binding). */
+	private static void awaitLateDials(Transport transport) {
+		Await.until(() -> transport.stats().dialing() == 0, WAIT, () -> "late dials finished: " + transport.stats());
 	}
 
 	private static Request get(URI uri) {
