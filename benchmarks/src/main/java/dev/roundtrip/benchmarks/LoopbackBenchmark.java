@@ -38,13 +38,14 @@ import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
 
 /**
- * Closed-loop GETs of a 13-byte body over loopback: each thread sends its next
- * request as soon as the last response is read. Every client is measured in
- * the same run, interleaved round by round, and reported as a ratio to Apache
- * HttpClient 5, since only ratios mean anything on a shared machine.
+ * Closed-loop GETs of a 13-byte body over loopback: each thread sends its next request as
+ * soon as the last response is read. Every client is measured in the same run,
+ * interleaved round by round, and reported as a ratio to Apache HttpClient 5, since only
+ * ratios mean anything on a shared machine.
  *
- * <p>Arguments: the target URL (or {@code builtin} for a server in this
- * process), and the seconds per measurement.
+ * <p>
+ * Arguments: the target URL (or {@code builtin} for a server in this process), and the
+ * seconds per measurement.
  */
 public final class LoopbackBenchmark {
 
@@ -85,7 +86,8 @@ public final class LoopbackBenchmark {
 				Result median = median(entry.getValue());
 				double base = entry.getKey().contains("Spring") ? apacheSpring : apache;
 				rows.add(String.format(Locale.ROOT, "| %d | %s | %,.0f | %s | %.2f |", threads, entry.getKey(),
-						median.perSecond, (median.bytesPerRequest < 0) ? "n/a" : String.format("%,d", median.bytesPerRequest),
+						median.perSecond,
+						(median.bytesPerRequest < 0) ? "n/a" : String.format("%,d", median.bytesPerRequest),
 						median.perSecond / base));
 			}
 			for (Client client : clients.values()) {
@@ -103,8 +105,10 @@ public final class LoopbackBenchmark {
 				virtualResults.add(measure(virtualClient, uri, 1000, true, (round == 0) ? 1 : 0, seconds));
 			}
 			double base = median(platformResults).perSecond;
-			rows.add(String.format(Locale.ROOT, "| 64 platform | roundtrip, max-conns-per-host 64 | %,.0f | | |", base));
-			rows.add(String.format(Locale.ROOT, "| 1000 virtual | roundtrip, max-conns-per-host 64 | %,.0f | | %.2f × 64 platform |",
+			rows.add(
+					String.format(Locale.ROOT, "| 64 platform | roundtrip, max-conns-per-host 64 | %,.0f | | |", base));
+			rows.add(String.format(Locale.ROOT,
+					"| 1000 virtual | roundtrip, max-conns-per-host 64 | %,.0f | | %.2f × 64 platform |",
 					median(virtualResults).perSecond, median(virtualResults).perSecond / base));
 			platform.close();
 			virtualClient.close();
@@ -125,8 +129,8 @@ public final class LoopbackBenchmark {
 		return sorted.get(sorted.size() / 2);
 	}
 
-	private static Result measure(Client client, URI uri, int threads, boolean virtual, int warmupSeconds,
-			int seconds) throws Exception {
+	private static Result measure(Client client, URI uri, int threads, boolean virtual, int warmupSeconds, int seconds)
+			throws Exception {
 		AtomicBoolean counting = new AtomicBoolean();
 		AtomicBoolean stop = new AtomicBoolean();
 		LongAdder requests = new LongAdder();
@@ -299,7 +303,10 @@ public final class LoopbackBenchmark {
 		}
 	}
 
-	/** One socket per thread, a fixed request, the response read by Content-Length: the floor. */
+	/**
+	 * One socket per thread, a fixed request, the response read by Content-Length: the
+	 * floor.
+	 */
 	private static final class RawClient implements Client {
 
 		private final ThreadLocal<Socket> sockets = new ThreadLocal<>();
@@ -310,7 +317,8 @@ public final class LoopbackBenchmark {
 
 		RawClient(URI uri) {
 			this.request = ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-					+ "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+					+ "\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1);
 		}
 
 		@Override
@@ -391,7 +399,9 @@ public final class LoopbackBenchmark {
 		}
 	}
 
-	/** A keep-alive server answering every request with 13 bytes; thread per connection. */
+	/**
+	 * A keep-alive server answering every request with 13 bytes; thread per connection.
+	 */
 	private static final class BuiltinServer implements AutoCloseable {
 
 		private final ServerSocket server;

@@ -3,9 +3,9 @@ package dev.roundtrip.transport;
 import java.io.InterruptedIOException;
 
 /**
- * The call was canceled, through {@link Call#cancel()} or by interrupting the
- * thread that ran it. The message says at which stage. When the cause was an
- * interrupt, the thread's interrupt status is set again before this is thrown.
+ * The call was canceled, through {@link Call#cancel()} or by interrupting the thread that
+ * ran it. The message says at which stage. When the cause was an interrupt, the thread's
+ * interrupt status is set again before this is thrown.
  */
 public class CanceledException extends InterruptedIOException {
 

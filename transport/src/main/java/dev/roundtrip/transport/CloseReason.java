@@ -3,34 +3,58 @@ package dev.roundtrip.transport;
 import java.util.Locale;
 
 /**
- * Why a connection was closed rather than kept for reuse. Every refusal to pool
- * a connection has one of these; logs, the metrics' {@code reason} tag and the
- * tests all speak in these names.
+ * Why a connection was closed rather than kept for reuse. Every refusal to pool a
+ * connection has one of these; logs, the metrics' {@code reason} tag and the tests all
+ * speak in these names.
  */
 public enum CloseReason {
 
-	/** Idle in the pool longer than {@code idle-conn-timeout} (or the server's {@code Keep-Alive: timeout}). Go: {@code errIdleConnTimeout}. */
+	/**
+	 * Idle in the pool longer than {@code idle-conn-timeout} (or the server's
+	 * {@code Keep-Alive: timeout}). Go: {@code errIdleConnTimeout}.
+	 */
 	IDLE_TIMEOUT,
 
-	/** Evicted as the least recently used idle connection when {@code max-idle-conns} was exceeded. Go: {@code errTooManyIdle}. */
+	/**
+	 * Evicted as the least recently used idle connection when {@code max-idle-conns} was
+	 * exceeded. Go: {@code errTooManyIdle}.
+	 */
 	MAX_IDLE,
 
-	/** Returned while its destination already held {@code max-idle-conns-per-host} idle connections. Go: {@code errTooManyIdleHost}. */
+	/**
+	 * Returned while its destination already held {@code max-idle-conns-per-host} idle
+	 * connections. Go: {@code errTooManyIdleHost}.
+	 */
 	MAX_IDLE_PER_HOST,
 
-	/** Keep-alives are disabled (or idle pooling is off): one exchange per connection. Go: {@code errKeepAlivesDisabled}. */
+	/**
+	 * Keep-alives are disabled (or idle pooling is off): one exchange per connection. Go:
+	 * {@code errKeepAlivesDisabled}.
+	 */
 	KEEP_ALIVES_DISABLED,
 
-	/** The server closed the idle connection, or sent bytes on it unasked (such as a 408). Go: {@code errServerClosedIdle}. */
+	/**
+	 * The server closed the idle connection, or sent bytes on it unasked (such as a 408).
+	 * Go: {@code errServerClosedIdle}.
+	 */
 	SERVER_CLOSED,
 
-	/** The response forbade reuse: {@code Connection: close}, HTTP/1.0 without keep-alive, or a body delimited by close. */
+	/**
+	 * The response forbade reuse: {@code Connection: close}, HTTP/1.0 without keep-alive,
+	 * or a body delimited by close.
+	 */
 	RESPONSE_CLOSE,
 
-	/** The caller closed the body before its end and it could not be drained within bounds. Go: {@code earlyCloseFn}. */
+	/**
+	 * The caller closed the body before its end and it could not be drained within
+	 * bounds. Go: {@code earlyCloseFn}.
+	 */
 	EARLY_BODY_CLOSE,
 
-	/** The exchange was canceled through its {@link Call}, a deadline, or a thread interrupt. */
+	/**
+	 * The exchange was canceled through its {@link Call}, a deadline, or a thread
+	 * interrupt.
+	 */
 	CANCELED,
 
 	/** A timeout fired while the connection was in use (read, response header, write). */
@@ -45,7 +69,10 @@ public enum CloseReason {
 	/** Served the number of requests allowed by the server's {@code Keep-Alive: max}. */
 	KEEP_ALIVE_MAX,
 
-	/** Its response was dropped without being read to the end or closed, and was found by leak detection. */
+	/**
+	 * Its response was dropped without being read to the end or closed, and was found by
+	 * leak detection.
+	 */
 	LEAKED,
 
 	/** Closed by {@link Transport#closeIdleConnections()}. */

@@ -3,8 +3,8 @@ package dev.roundtrip.transport;
 import java.net.InetSocketAddress;
 
 /**
- * What a {@link TransportListener} may know of a connection. A live view,
- * valid during the callback; copy what you keep.
+ * What a {@link TransportListener} may know of a connection. A live view, valid during
+ * the callback; copy what you keep.
  */
 public interface ConnectionInfo {
 
@@ -17,13 +17,19 @@ public interface ConnectionInfo {
 
 	InetSocketAddress remoteAddress();
 
-	/** When the connection was established, on {@link System#nanoTime()}'s clock (or the transport's test clock). */
+	/**
+	 * When the connection was established, on {@link System#nanoTime()}'s clock (or the
+	 * transport's test clock).
+	 */
 	long createdAtNanos();
 
 	/** How many exchanges the connection has carried, the current one included. */
 	long requestCount();
 
-	/** The negotiated TLS protocol, such as {@code TLSv1.3}, or {@code null} for plain HTTP. */
+	/**
+	 * The negotiated TLS protocol, such as {@code TLSv1.3}, or {@code null} for plain
+	 * HTTP.
+	 */
 	String tlsProtocol();
 
 	/** The negotiated cipher suite, or {@code null} for plain HTTP. */

@@ -6,11 +6,11 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 /**
- * Where a connection goes, and so which requests may share it: the pool key.
- * Scheme, host and port; the proxy, if any; and for {@code https} the TLS
- * configuration the connection was made with, compared by identity, so a
- * connection made with one client certificate or trust store is never handed
- * to a request configured with another. Go: {@code connectMethodKey}.
+ * Where a connection goes, and so which requests may share it: the pool key. Scheme, host
+ * and port; the proxy, if any; and for {@code https} the TLS configuration the connection
+ * was made with, compared by identity, so a connection made with one client certificate
+ * or trust store is never handed to a request configured with another. Go:
+ * {@code connectMethodKey}.
  */
 public final class Destination {
 
@@ -32,7 +32,8 @@ public final class Destination {
 	 * @param host the host name or literal address, in any case
 	 * @param port the port, 1 to 65535
 	 * @param proxy the proxy as {@code host:port}, or {@code null} when direct
-	 * @param sslContext the TLS configuration for {@code https}; {@code null} for {@code http}
+	 * @param sslContext the TLS configuration for {@code https}; {@code null} for
+	 * {@code http}
 	 */
 	public Destination(String scheme, String host, int port, String proxy, SSLContext sslContext) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
@@ -43,7 +44,8 @@ public final class Destination {
 		this.port = port;
 		this.proxy = proxy;
 		this.sslContext = sslContext;
-		// By hand, not Objects.hash: this runs for every request and should allocate nothing.
+		// By hand, not Objects.hash: this runs for every request and should allocate
+		// nothing.
 		int h = scheme.hashCode();
 		h = 31 * h + this.host.hashCode();
 		h = 31 * h + port;
@@ -64,7 +66,10 @@ public final class Destination {
 		return this.port;
 	}
 
-	/** {@code host:port}, with an IPv6 literal in brackets: the form of the {@code Host} header and of per-host settings. */
+	/**
+	 * {@code host:port}, with an IPv6 literal in brackets: the form of the {@code Host}
+	 * header and of per-host settings.
+	 */
 	public String authority() {
 		return ((this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host) + ":" + this.port;
 	}
@@ -78,7 +83,10 @@ public final class Destination {
 		return "https".equals(this.scheme);
 	}
 
-	/** The TLS configuration connections to this destination are made with, or {@code null}. */
+	/**
+	 * The TLS configuration connections to this destination are made with, or
+	 * {@code null}.
+	 */
 	public SSLContext sslContext() {
 		return this.sslContext;
 	}

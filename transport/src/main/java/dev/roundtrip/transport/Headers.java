@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable, ordered list of HTTP header fields. Names compare without
- * regard to case; their spelling is kept as given. Values are kept as sent,
- * one entry per field line.
+ * An immutable, ordered list of HTTP header fields. Names compare without regard to case;
+ * their spelling is kept as given. Values are kept as sent, one entry per field line.
  *
- * <p>Names and values built through {@link Builder} are validated: a name must
- * be an RFC 9110 token and a value must not contain CR, LF or NUL, so no
- * header can smuggle a second header or a second request onto the wire.
+ * <p>
+ * Names and values built through {@link Builder} are validated: a name must be an RFC
+ * 9110 token and a value must not contain CR, LF or NUL, so no header can smuggle a
+ * second header or a second request onto the wire.
  */
 public final class Headers {
 
@@ -28,7 +28,9 @@ public final class Headers {
 	/** The empty header list. */
 	public static final Headers EMPTY = new Headers(NONE, 0);
 
-	/** name0, value0, name1, value1, … ; only the first {@code 2 * size} slots are used. */
+	/**
+	 * name0, value0, name1, value1, … ; only the first {@code 2 * size} slots are used.
+	 */
 	private final String[] namesAndValues;
 
 	private final int size;
@@ -38,7 +40,10 @@ public final class Headers {
 		this.size = size;
 	}
 
-	/** Headers from alternating names and values: {@code Headers.of("Accept", "text/plain", "X-A", "1")}. */
+	/**
+	 * Headers from alternating names and values:
+	 * {@code Headers.of("Accept", "text/plain", "X-A", "1")}.
+	 */
 	public static Headers of(String... namesAndValues) {
 		if (namesAndValues.length % 2 != 0) {
 			throw new IllegalArgumentException("Expected alternating names and values, got an odd count");
@@ -109,14 +114,12 @@ public final class Headers {
 	}
 
 	/**
-	 * Whether any comma-separated element of the named header equals
-	 * {@code token}, ignoring case: {@code Connection: keep-alive, Close}
-	 * contains {@code close}.
+	 * Whether any comma-separated element of the named header equals {@code token},
+	 * ignoring case: {@code Connection: keep-alive, Close} contains {@code close}.
 	 */
 	public boolean containsToken(String name, String token) {
 		for (int i = 0; i < this.size; i++) {
-			if (name.equalsIgnoreCase(this.namesAndValues[i * 2])
-					&& hasToken(this.namesAndValues[i * 2 + 1], token)) {
+			if (name.equalsIgnoreCase(this.namesAndValues[i * 2]) && hasToken(this.namesAndValues[i * 2 + 1], token)) {
 				return true;
 			}
 		}
@@ -149,7 +152,9 @@ public final class Headers {
 		return c == ' ' || c == '\t';
 	}
 
-	/** The headers as a map from each distinct name (first spelling seen) to its values. */
+	/**
+	 * The headers as a map from each distinct name (first spelling seen) to its values.
+	 */
 	public Map<String, List<String>> toMultimap() {
 		Map<String, List<String>> map = new LinkedHashMap<>();
 		outer: for (int i = 0; i < this.size; i++) {
@@ -210,14 +215,18 @@ public final class Headers {
 		}
 	}
 
-	/** Checks a header value: no CR, LF, NUL or other control character except horizontal tab. */
+	/**
+	 * Checks a header value: no CR, LF, NUL or other control character except horizontal
+	 * tab.
+	 */
 	public static void checkValue(String name, String value) {
 		Objects.requireNonNull(value, () -> "value of header " + name);
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-				throw new IllegalArgumentException("Value of header " + quote(name) + " contains " + describe(c)
-						+ " at index " + i + "; CR, LF, NUL, other controls and characters above U+00FF are not allowed");
+				throw new IllegalArgumentException(
+						"Value of header " + quote(name) + " contains " + describe(c) + " at index " + i
+								+ "; CR, LF, NUL, other controls and characters above U+00FF are not allowed");
 			}
 		}
 	}

@@ -3,8 +3,8 @@ package dev.roundtrip.transport;
 import java.time.Duration;
 
 /**
- * Overrides of the pool's limits for one {@code host:port}. A {@code null}
- * field inherits the transport's value.
+ * Overrides of the pool's limits for one {@code host:port}. A {@code null} field inherits
+ * the transport's value.
  *
  * @param maxConnsPerHost see {@link TransportSettings#maxConnsPerHost()}
  * @param maxIdleConnsPerHost see {@link TransportSettings#maxIdleConnsPerHost()}
@@ -20,7 +20,8 @@ public record HostSettings(Integer maxConnsPerHost, Integer maxIdleConnsPerHost,
 
 	public HostSettings {
 		if (maxConnsPerHost != null && maxConnsPerHost < 0) {
-			throw new IllegalArgumentException("max-conns-per-host must be 0 (no limit) or more, was " + maxConnsPerHost);
+			throw new IllegalArgumentException(
+					"max-conns-per-host must be 0 (no limit) or more, was " + maxConnsPerHost);
 		}
 		TransportSettings.checkNotNegative(idleConnTimeout, "idle-conn-timeout");
 		TransportSettings.checkNotNegative(maxConnLifetime, "max-conn-lifetime");

@@ -5,9 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * An immutable snapshot of the pool: totals, and per destination its limits,
- * counts and connections. Taken under the pool's lock, so the numbers agree
- * with each other.
+ * An immutable snapshot of the pool: totals, and per destination its limits, counts and
+ * connections. Taken under the pool's lock, so the numbers agree with each other.
  *
  * @param idle idle connections over all destinations
  * @param active connections carrying an exchange

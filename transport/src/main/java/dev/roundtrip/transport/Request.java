@@ -11,10 +11,9 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 /**
- * An HTTP request: method, absolute {@code http} or {@code https} URI, headers
- * and an optional body, plus the per-request limits that override the
- * transport's. Immutable; validated when built, so nothing malformed ever
- * reaches the wire.
+ * An HTTP request: method, absolute {@code http} or {@code https} URI, headers and an
+ * optional body, plus the per-request limits that override the transport's. Immutable;
+ * validated when built, so nothing malformed ever reaches the wire.
  */
 public final class Request {
 
@@ -89,8 +88,8 @@ public final class Request {
 	}
 
 	/**
-	 * The whole exchange's limit, from the call until the response body is read
-	 * (Go: the request context's deadline), or {@code null} for none.
+	 * The whole exchange's limit, from the call until the response body is read (Go: the
+	 * request context's deadline), or {@code null} for none.
 	 */
 	public Duration timeout() {
 		return this.timeout;
@@ -101,25 +100,27 @@ public final class Request {
 		return this.readTimeout;
 	}
 
-	/** The limit on TCP connect, or {@code null} for the transport's {@code dial-timeout}. */
+	/**
+	 * The limit on TCP connect, or {@code null} for the transport's {@code dial-timeout}.
+	 */
 	public Duration connectTimeout() {
 		return this.connectTimeout;
 	}
 
 	/**
 	 * The TLS configuration for an {@code https} URI, or {@code null} for the
-	 * transport's. Connections made under one {@code SSLContext} are never
-	 * reused for a request that names another.
+	 * transport's. Connections made under one {@code SSLContext} are never reused for a
+	 * request that names another.
 	 */
 	public SSLContext sslContext() {
 		return this.sslContext;
 	}
 
 	/**
-	 * Whether this request may be sent a second time after a failure on a
-	 * reused connection: a GET, HEAD, OPTIONS or TRACE, or a request carrying
-	 * {@code Idempotency-Key} or {@code X-Idempotency-Key}; and its body, if
-	 * any, can be written again. Go: {@code (*Request).isReplayable}.
+	 * Whether this request may be sent a second time after a failure on a reused
+	 * connection: a GET, HEAD, OPTIONS or TRACE, or a request carrying
+	 * {@code Idempotency-Key} or {@code X-Idempotency-Key}; and its body, if any, can be
+	 * written again. Go: {@code (*Request).isReplayable}.
 	 */
 	public boolean isReplayable() {
 		if (this.body != null && !this.body.isReplayable()) {
@@ -137,16 +138,21 @@ public final class Request {
 	}
 
 	/**
-	 * A request body. Written by the transport while the request is sent; a
-	 * body that can be written more than once says so, which lets the transport
-	 * retry on a fresh connection (see {@link Request#isReplayable()}).
+	 * A request body. Written by the transport while the request is sent; a body that can
+	 * be written more than once says so, which lets the transport retry on a fresh
+	 * connection (see {@link Request#isReplayable()}).
 	 */
 	public interface Body {
 
-		/** The length in bytes, or -1 if unknown, in which case the body is sent chunked. */
+		/**
+		 * The length in bytes, or -1 if unknown, in which case the body is sent chunked.
+		 */
 		long contentLength();
 
-		/** Writes the whole body. A body of known length must write exactly that many bytes. */
+		/**
+		 * Writes the whole body. A body of known length must write exactly that many
+		 * bytes.
+		 */
 		void writeTo(OutputStream out) throws IOException;
 
 		/** Whether {@link #writeTo} may be called again and writes the same bytes. */
@@ -154,7 +160,10 @@ public final class Request {
 			return false;
 		}
 
-		/** A replayable body of these bytes (not copied: do not change the array afterwards). */
+		/**
+		 * A replayable body of these bytes (not copied: do not change the array
+		 * afterwards).
+		 */
 		static Body of(byte[] bytes) {
 			Objects.requireNonNull(bytes, "bytes");
 			return new Body() {
@@ -225,9 +234,9 @@ public final class Request {
 		}
 
 		/**
-		 * Sets the URI: absolute, {@code http} or {@code https}, with a host. Its
-		 * raw path and query are sent as they are, so they must already be
-		 * percent-encoded; {@link URI} itself refuses spaces and controls.
+		 * Sets the URI: absolute, {@code http} or {@code https}, with a host. Its raw
+		 * path and query are sent as they are, so they must already be percent-encoded;
+		 * {@link URI} itself refuses spaces and controls.
 		 */
 		public Builder uri(URI uri) {
 			Objects.requireNonNull(uri, "uri");
@@ -236,8 +245,8 @@ public final class Request {
 				throw new IllegalArgumentException("URI " + uri + " must be absolute with scheme http or https");
 			}
 			if (uri.getHost() == null) {
-				throw new IllegalArgumentException("URI " + uri + " has no host"
-						+ ((uri.getRawAuthority() != null) ? " that can be parsed (" + uri.getRawAuthority() + ")" : ""));
+				throw new IllegalArgumentException("URI " + uri + " has no host" + ((uri.getRawAuthority() != null)
+						? " that can be parsed (" + uri.getRawAuthority() + ")" : ""));
 			}
 			if (!scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
 				uri = URI.create(scheme.toLowerCase(Locale.ROOT) + uri.toString().substring(scheme.length()));
@@ -279,13 +288,19 @@ public final class Request {
 			return this;
 		}
 
-		/** Limits each socket read; {@code null} for the transport's setting, zero for none. */
+		/**
+		 * Limits each socket read; {@code null} for the transport's setting, zero for
+		 * none.
+		 */
 		public Builder readTimeout(Duration readTimeout) {
 			this.readTimeout = nonNegative(readTimeout, "readTimeout");
 			return this;
 		}
 
-		/** Limits TCP connect; {@code null} for the transport's {@code dial-timeout}, zero for none. */
+		/**
+		 * Limits TCP connect; {@code null} for the transport's {@code dial-timeout}, zero
+		 * for none.
+		 */
 		public Builder connectTimeout(Duration connectTimeout) {
 			this.connectTimeout = nonNegative(connectTimeout, "connectTimeout");
 			return this;

@@ -8,11 +8,12 @@ import java.util.Objects;
 /**
  * An HTTP response: status, headers and a body to be read.
  *
- * <p>The connection it arrived on is busy until the body is read to its end
- * or {@linkplain #close() closed}. Reading to the end returns it to the pool
- * (closing afterwards is harmless); closing early lets the transport drain a
- * small remainder to keep the connection, or close it. A response that is
- * dropped without either holds its connection until leak detection finds it.
+ * <p>
+ * The connection it arrived on is busy until the body is read to its end or
+ * {@linkplain #close() closed}. Reading to the end returns it to the pool (closing
+ * afterwards is harmless); closing early lets the transport drain a small remainder to
+ * keep the connection, or close it. A response that is dropped without either holds its
+ * connection until leak detection finds it.
  */
 public final class Response implements Closeable {
 
@@ -29,8 +30,8 @@ public final class Response implements Closeable {
 	private final InputStream body;
 
 	/**
-	 * A response. The transport makes these; applications need this only to
-	 * stand in for a transport in tests.
+	 * A response. The transport makes these; applications need this only to stand in for
+	 * a transport in tests.
 	 */
 	public Response(Request request, String protocol, int status, String reason, Headers headers, InputStream body) {
 		this.request = Objects.requireNonNull(request, "request");
@@ -41,7 +42,9 @@ public final class Response implements Closeable {
 		this.body = Objects.requireNonNull(body, "body");
 	}
 
-	/** The request this answers: after a redirect or retry, the one actually sent last. */
+	/**
+	 * The request this answers: after a redirect or retry, the one actually sent last.
+	 */
 	public Request request() {
 		return this.request;
 	}
@@ -66,9 +69,9 @@ public final class Response implements Closeable {
 	}
 
 	/**
-	 * The body. Empty for responses that have none (HEAD, 204, 304). When the
-	 * transport decoded gzip, this is the decoded stream and the headers no
-	 * longer carry {@code Content-Encoding} or {@code Content-Length}.
+	 * The body. Empty for responses that have none (HEAD, 204, 304). When the transport
+	 * decoded gzip, this is the decoded stream and the headers no longer carry
+	 * {@code Content-Encoding} or {@code Content-Length}.
 	 */
 	public InputStream body() {
 		return this.body;

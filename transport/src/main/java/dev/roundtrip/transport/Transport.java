@@ -16,8 +16,8 @@ import dev.roundtrip.transport.internal.Engine;
 
 /**
  * A pooled HTTP/1.1 client transport with the connection semantics of Go's
- * {@code net/http.Transport}. Thread-safe and long-lived: make one, share it,
- * close it on shutdown.
+ * {@code net/http.Transport}. Thread-safe and long-lived: make one, share it, close it on
+ * shutdown.
  *
  * <pre>{@code
  * try (Transport transport = Transport.builder().maxConnsPerHost(8).build();
@@ -26,8 +26,9 @@ import dev.roundtrip.transport.internal.Engine;
  * }
  * }</pre>
  *
- * <p>Like Go's transport this one does not follow redirects, keep cookies or
- * add authentication: it sends one request and returns one response.
+ * <p>
+ * Like Go's transport this one does not follow redirects, keep cookies or add
+ * authentication: it sends one request and returns one response.
  */
 public final class Transport implements AutoCloseable {
 
@@ -35,13 +36,12 @@ public final class Transport implements AutoCloseable {
 
 	private Transport(Builder builder) {
 		TransportSettings settings = new TransportSettings(builder.maxIdleConns, builder.maxIdleConnsPerHost,
-				builder.maxConnsPerHost, builder.idleConnTimeout, builder.disableKeepAlives,
-				builder.disableCompression, builder.dialTimeout, builder.tcpKeepAlive, builder.tlsHandshakeTimeout,
-				builder.responseHeaderTimeout, builder.expectContinueTimeout, builder.readTimeout,
-				builder.maxResponseHeaderBytes, builder.writeBufferSize, builder.readBufferSize,
-				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
-				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
-				builder.hosts);
+				builder.maxConnsPerHost, builder.idleConnTimeout, builder.disableKeepAlives, builder.disableCompression,
+				builder.dialTimeout, builder.tcpKeepAlive, builder.tlsHandshakeTimeout, builder.responseHeaderTimeout,
+				builder.expectContinueTimeout, builder.readTimeout, builder.maxResponseHeaderBytes,
+				builder.writeBufferSize, builder.readBufferSize, builder.maxConnLifetime, builder.honorKeepAliveHeader,
+				builder.drainOnCloseMaxBytes, builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy,
+				builder.proxyFromEnvironment, builder.hosts);
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
 				builder.nanoClock);
 	}
@@ -58,14 +58,16 @@ public final class Transport implements AutoCloseable {
 		return newCall(request).execute();
 	}
 
-	/** A call for {@code request}, to execute on this thread and cancel from any other. */
+	/**
+	 * A call for {@code request}, to execute on this thread and cancel from any other.
+	 */
 	public Call newCall(Request request) {
 		return this.engine.newCall(Objects.requireNonNull(request, "request"));
 	}
 
 	/**
-	 * Closes every idle connection; connections in use are left to finish.
-	 * Go: {@code (*Transport).CloseIdleConnections}.
+	 * Closes every idle connection; connections in use are left to finish. Go:
+	 * {@code (*Transport).CloseIdleConnections}.
 	 */
 	public void closeIdleConnections() {
 		this.engine.pool().closeIdle(destination -> true);
@@ -87,9 +89,8 @@ public final class Transport implements AutoCloseable {
 	}
 
 	/**
-	 * Closes idle connections and refuses new calls. Exchanges in flight finish;
-	 * their connections are closed when released. Requests waiting for a
-	 * connection fail.
+	 * Closes idle connections and refuses new calls. Exchanges in flight finish; their
+	 * connections are closed when released. Requests waiting for a connection fail.
 	 */
 	@Override
 	public void close() {
@@ -97,9 +98,9 @@ public final class Transport implements AutoCloseable {
 	}
 
 	/**
-	 * Builds a {@link Transport}. Every setting starts at the default documented
-	 * on {@link TransportSettings}; values are checked when {@link #build()} is
-	 * called, and a bad one fails with a message naming the setting.
+	 * Builds a {@link Transport}. Every setting starts at the default documented on
+	 * {@link TransportSettings}; values are checked when {@link #build()} is called, and
+	 * a bad one fails with a message naming the setting.
 	 */
 	public static final class Builder {
 
@@ -191,25 +192,37 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code max-idle-conns}: idle connections kept over all hosts; 0 = no cap. Default 100. */
+		/**
+		 * {@code max-idle-conns}: idle connections kept over all hosts; 0 = no cap.
+		 * Default 100.
+		 */
 		public Builder maxIdleConns(int maxIdleConns) {
 			this.maxIdleConns = maxIdleConns;
 			return this;
 		}
 
-		/** {@code max-idle-conns-per-host}: idle connections kept per destination; negative disables pooling. Default 100. */
+		/**
+		 * {@code max-idle-conns-per-host}: idle connections kept per destination;
+		 * negative disables pooling. Default 100.
+		 */
 		public Builder maxIdleConnsPerHost(int maxIdleConnsPerHost) {
 			this.maxIdleConnsPerHost = maxIdleConnsPerHost;
 			return this;
 		}
 
-		/** {@code max-conns-per-host}: dialing + active + idle per destination; 0 = no limit. Default 0. */
+		/**
+		 * {@code max-conns-per-host}: dialing + active + idle per destination; 0 = no
+		 * limit. Default 0.
+		 */
 		public Builder maxConnsPerHost(int maxConnsPerHost) {
 			this.maxConnsPerHost = maxConnsPerHost;
 			return this;
 		}
 
-		/** {@code idle-conn-timeout}: idle connections are closed after this; zero = never. Default 90s. */
+		/**
+		 * {@code idle-conn-timeout}: idle connections are closed after this; zero =
+		 * never. Default 90s.
+		 */
 		public Builder idleConnTimeout(Duration idleConnTimeout) {
 			this.idleConnTimeout = Objects.requireNonNull(idleConnTimeout, "idle-conn-timeout");
 			return this;
@@ -233,7 +246,10 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code tcp-keep-alive}: idle time before TCP keep-alive probes; zero = off. Default 30s. */
+		/**
+		 * {@code tcp-keep-alive}: idle time before TCP keep-alive probes; zero = off.
+		 * Default 30s.
+		 */
 		public Builder tcpKeepAlive(Duration tcpKeepAlive) {
 			this.tcpKeepAlive = Objects.requireNonNull(tcpKeepAlive, "tcp-keep-alive");
 			return this;
@@ -245,13 +261,19 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code response-header-timeout}: request written → headers read; zero = none. Default zero. */
+		/**
+		 * {@code response-header-timeout}: request written → headers read; zero = none.
+		 * Default zero.
+		 */
 		public Builder responseHeaderTimeout(Duration responseHeaderTimeout) {
 			this.responseHeaderTimeout = Objects.requireNonNull(responseHeaderTimeout, "response-header-timeout");
 			return this;
 		}
 
-		/** {@code expect-continue-timeout}: wait for 100 Continue; zero sends the body at once. Default 1s. */
+		/**
+		 * {@code expect-continue-timeout}: wait for 100 Continue; zero sends the body at
+		 * once. Default 1s.
+		 */
 		public Builder expectContinueTimeout(Duration expectContinueTimeout) {
 			this.expectContinueTimeout = Objects.requireNonNull(expectContinueTimeout, "expect-continue-timeout");
 			return this;
@@ -263,43 +285,63 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code max-response-header-bytes}: status line and headers, 1xx included. Default 10 MiB. */
+		/**
+		 * {@code max-response-header-bytes}: status line and headers, 1xx included.
+		 * Default 10 MiB.
+		 */
 		public Builder maxResponseHeaderBytes(long maxResponseHeaderBytes) {
 			this.maxResponseHeaderBytes = maxResponseHeaderBytes;
 			return this;
 		}
 
-		/** {@code write-buffer-size}: bytes buffered per connection for writing. Default 8 KiB. */
+		/**
+		 * {@code write-buffer-size}: bytes buffered per connection for writing. Default 8
+		 * KiB.
+		 */
 		public Builder writeBufferSize(int writeBufferSize) {
 			this.writeBufferSize = writeBufferSize;
 			return this;
 		}
 
-		/** {@code read-buffer-size}: bytes buffered per connection for reading. Default 8 KiB. */
+		/**
+		 * {@code read-buffer-size}: bytes buffered per connection for reading. Default 8
+		 * KiB.
+		 */
 		public Builder readBufferSize(int readBufferSize) {
 			this.readBufferSize = readBufferSize;
 			return this;
 		}
 
-		/** {@code max-conn-lifetime}: connections older than this are not reused; zero = no limit. Default zero. */
+		/**
+		 * {@code max-conn-lifetime}: connections older than this are not reused; zero =
+		 * no limit. Default zero.
+		 */
 		public Builder maxConnLifetime(Duration maxConnLifetime) {
 			this.maxConnLifetime = Objects.requireNonNull(maxConnLifetime, "max-conn-lifetime");
 			return this;
 		}
 
-		/** {@code honor-keep-alive-header}: obey the server's {@code Keep-Alive: timeout=, max=}. Default true. */
+		/**
+		 * {@code honor-keep-alive-header}: obey the server's
+		 * {@code Keep-Alive: timeout=, max=}. Default true.
+		 */
 		public Builder honorKeepAliveHeader(boolean honorKeepAliveHeader) {
 			this.honorKeepAliveHeader = honorKeepAliveHeader;
 			return this;
 		}
 
-		/** {@code drain-on-close.max-bytes}: drain at most this much of a body closed early; 0 = Go's behaviour. Default 64 KiB. */
+		/**
+		 * {@code drain-on-close.max-bytes}: drain at most this much of a body closed
+		 * early; 0 = Go's behaviour. Default 64 KiB.
+		 */
 		public Builder drainOnCloseMaxBytes(long drainOnCloseMaxBytes) {
 			this.drainOnCloseMaxBytes = drainOnCloseMaxBytes;
 			return this;
 		}
 
-		/** {@code drain-on-close.timeout}: how long such a drain may take. Default 100ms. */
+		/**
+		 * {@code drain-on-close.timeout}: how long such a drain may take. Default 100ms.
+		 */
 		public Builder drainOnCloseTimeout(Duration drainOnCloseTimeout) {
 			this.drainOnCloseTimeout = Objects.requireNonNull(drainOnCloseTimeout, "drain-on-close.timeout");
 			return this;
@@ -311,13 +353,19 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code proxy.url}: an {@code http://[user:password@]host:port} proxy for every request; {@code null} for none. */
+		/**
+		 * {@code proxy.url}: an {@code http://[user:password@]host:port} proxy for every
+		 * request; {@code null} for none.
+		 */
 		public Builder proxy(URI proxy) {
 			this.proxy = proxy;
 			return this;
 		}
 
-		/** {@code proxy.from-environment}: use {@code HTTP_PROXY}, {@code HTTPS_PROXY}, {@code NO_PROXY}. Default false. */
+		/**
+		 * {@code proxy.from-environment}: use {@code HTTP_PROXY}, {@code HTTPS_PROXY},
+		 * {@code NO_PROXY}. Default false.
+		 */
 		public Builder proxyFromEnvironment(boolean proxyFromEnvironment) {
 			this.proxyFromEnvironment = proxyFromEnvironment;
 			return this;
@@ -325,19 +373,23 @@ public final class Transport implements AutoCloseable {
 
 		/** {@code hosts.<host:port>}: overrides for one destination. */
 		public Builder host(String authority, HostSettings settings) {
-			this.hosts.put(Objects.requireNonNull(authority, "authority"), Objects.requireNonNull(settings, "settings"));
+			this.hosts.put(Objects.requireNonNull(authority, "authority"),
+					Objects.requireNonNull(settings, "settings"));
 			return this;
 		}
 
-		/** The TLS configuration for {@code https}; default {@link SSLContext#getDefault()}. */
+		/**
+		 * The TLS configuration for {@code https}; default
+		 * {@link SSLContext#getDefault()}.
+		 */
 		public Builder sslContext(SSLContext sslContext) {
 			this.sslContext = sslContext;
 			return this;
 		}
 
 		/**
-		 * Replaces hostname verification for {@code https}. By default the
-		 * certificate must match the host (RFC 2818, as browsers check).
+		 * Replaces hostname verification for {@code https}. By default the certificate
+		 * must match the host (RFC 2818, as browsers check).
 		 */
 		public Builder hostnameVerifier(HostnameVerifier hostnameVerifier) {
 			this.hostnameVerifier = hostnameVerifier;

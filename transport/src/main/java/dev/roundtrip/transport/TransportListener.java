@@ -3,9 +3,10 @@ package dev.roundtrip.transport;
 /**
  * Events from the transport's pool and connections, for metrics and logs.
  *
- * <p>Callbacks run on the thread doing the work, never while the pool's lock is
- * held. They must be fast, must not block, and must not throw: an exception
- * from a listener is caught and dropped. Every method does nothing by default.
+ * <p>
+ * Callbacks run on the thread doing the work, never while the pool's lock is held. They
+ * must be fast, must not block, and must not throw: an exception from a listener is
+ * caught and dropped. Every method does nothing by default.
  */
 public interface TransportListener {
 
@@ -13,14 +14,17 @@ public interface TransportListener {
 	TransportListener NONE = new TransportListener() {
 	};
 
-	/** A request found no idle connection and waits for one, or for its dial, or for a slot under {@code max-conns-per-host}. */
+	/**
+	 * A request found no idle connection and waits for one, or for its dial, or for a
+	 * slot under {@code max-conns-per-host}.
+	 */
 	default void waitingForConnection(Destination destination) {
 	}
 
 	/**
 	 * A request has a connection.
-	 * @param reused whether it came from the idle pool (or was handed over by
-	 * another request) rather than dialed for this request
+	 * @param reused whether it came from the idle pool (or was handed over by another
+	 * request) rather than dialed for this request
 	 * @param waitNanos from asking the pool to holding the connection
 	 */
 	default void connectionAcquired(ConnectionInfo connection, boolean reused, long waitNanos) {
@@ -28,7 +32,8 @@ public interface TransportListener {
 
 	/**
 	 * A request gave up waiting for a connection.
-	 * @param outcome {@link AcquireFailure#TIMEOUT}, {@link AcquireFailure#CANCELED} or {@link AcquireFailure#ERROR} (its dial failed)
+	 * @param outcome {@link AcquireFailure#TIMEOUT}, {@link AcquireFailure#CANCELED} or
+	 * {@link AcquireFailure#ERROR} (its dial failed)
 	 */
 	default void connectionAcquireFailed(Destination destination, AcquireFailure outcome, long waitNanos) {
 	}

@@ -5,60 +5,56 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The transport's configuration, as built by {@link Transport.Builder}:
- * immutable, validated, and readable by metrics and management endpoints.
- * Names follow the {@code roundtrip.transport.*} properties; the Go field each
- * one ports is named beside it.
+ * The transport's configuration, as built by {@link Transport.Builder}: immutable,
+ * validated, and readable by metrics and management endpoints. Names follow the
+ * {@code roundtrip.transport.*} properties; the Go field each one ports is named beside
+ * it.
  *
- * @param maxIdleConns idle connections kept over all destinations; when
- * exceeded the least recently used is closed. 0 = no cap. Default 100. Go:
- * {@code MaxIdleConns}
- * @param maxIdleConnsPerHost idle connections kept per destination; a
- * connection returned above it is closed. 0 keeps none; negative disables
- * pooling. Default 100 (Go's default is 2). Go: {@code MaxIdleConnsPerHost}
- * @param maxConnsPerHost dialing + active + idle connections per destination;
- * further requests wait in FIFO order. 0 = no limit. Default 0. Go:
- * {@code MaxConnsPerHost}
- * @param idleConnTimeout an idle connection is closed after this long unused.
- * Zero = never. Default 90s. Go: {@code IdleConnTimeout}
+ * @param maxIdleConns idle connections kept over all destinations; when exceeded the
+ * least recently used is closed. 0 = no cap. Default 100. Go: {@code MaxIdleConns}
+ * @param maxIdleConnsPerHost idle connections kept per destination; a connection returned
+ * above it is closed. 0 keeps none; negative disables pooling. Default 100 (Go's default
+ * is 2). Go: {@code MaxIdleConnsPerHost}
+ * @param maxConnsPerHost dialing + active + idle connections per destination; further
+ * requests wait in FIFO order. 0 = no limit. Default 0. Go: {@code MaxConnsPerHost}
+ * @param idleConnTimeout an idle connection is closed after this long unused. Zero =
+ * never. Default 90s. Go: {@code IdleConnTimeout}
  * @param disableKeepAlives one request per connection, sent with
  * {@code Connection: close}. Default false. Go: {@code DisableKeepAlives}
  * @param disableCompression do not ask for gzip. Default false. Go:
  * {@code DisableCompression}
  * @param dialTimeout TCP connect limit. Zero = none. Default 30s. Go:
  * {@code Dialer.Timeout}
- * @param tcpKeepAlive idle time before TCP keep-alive probes on a socket.
- * Zero = probes off. Default 30s. Go: {@code Dialer.KeepAlive}
- * @param tlsHandshakeTimeout zero = none. Default 10s. Go:
- * {@code TLSHandshakeTimeout}
- * @param responseHeaderTimeout from the request written to the response
- * headers read. Zero = none. Default zero. Go: {@code ResponseHeaderTimeout}
- * @param expectContinueTimeout how long a request with
- * {@code Expect: 100-continue} waits for {@code 100 Continue} before sending
- * its body anyway. Zero sends the body at once. Default 1s. Go:
- * {@code ExpectContinueTimeout}
- * @param readTimeout limit on each socket read; a request may override it.
- * Zero = none. Default zero (Go has none)
- * @param maxResponseHeaderBytes limit on a response's status line and headers,
- * 1xx responses included. Default 10 MiB. Go: {@code MaxResponseHeaderBytes}
+ * @param tcpKeepAlive idle time before TCP keep-alive probes on a socket. Zero = probes
+ * off. Default 30s. Go: {@code Dialer.KeepAlive}
+ * @param tlsHandshakeTimeout zero = none. Default 10s. Go: {@code TLSHandshakeTimeout}
+ * @param responseHeaderTimeout from the request written to the response headers read.
+ * Zero = none. Default zero. Go: {@code ResponseHeaderTimeout}
+ * @param expectContinueTimeout how long a request with {@code Expect: 100-continue} waits
+ * for {@code 100 Continue} before sending its body anyway. Zero sends the body at once.
+ * Default 1s. Go: {@code ExpectContinueTimeout}
+ * @param readTimeout limit on each socket read; a request may override it. Zero = none.
+ * Default zero (Go has none)
+ * @param maxResponseHeaderBytes limit on a response's status line and headers, 1xx
+ * responses included. Default 10 MiB. Go: {@code MaxResponseHeaderBytes}
  * @param writeBufferSize bytes buffered per connection for writing. Default 8 KiB
  * @param readBufferSize bytes buffered per connection for reading. Default 8 KiB
- * @param maxConnLifetime a connection older than this is not reused; zero =
- * no limit. Default zero. Go issue #23427
+ * @param maxConnLifetime a connection older than this is not reused; zero = no limit.
+ * Default zero. Go issue #23427
  * @param honorKeepAliveHeader whether a response's {@code Keep-Alive:
- * timeout=N, max=M} shortens the idle timeout and limits the requests on that
- * connection. Default true. Go issue #15508
- * @param drainOnCloseMaxBytes when a body is closed before its end, read and
- * discard up to this many more bytes to keep the connection; 0 closes it as Go
- * does. Default 64 KiB. Go issue #75309
+ * timeout=N, max=M} shortens the idle timeout and limits the requests on that connection.
+ * Default true. Go issue #15508
+ * @param drainOnCloseMaxBytes when a body is closed before its end, read and discard up
+ * to this many more bytes to keep the connection; 0 closes it as Go does. Default 64 KiB.
+ * Go issue #75309
  * @param drainOnCloseTimeout how long such a drain may take. Default 100ms
- * @param leakDetection what happens to responses dropped unread and unclosed.
- * Default {@link LeakDetection#SIMPLE}
+ * @param leakDetection what happens to responses dropped unread and unclosed. Default
+ * {@link LeakDetection#SIMPLE}
  * @param proxy the HTTP proxy for every request, such as
  * {@code http://user:pass@proxy:3128}; {@code null} for none
- * @param proxyFromEnvironment take the proxy from {@code HTTP_PROXY},
- * {@code HTTPS_PROXY} and {@code NO_PROXY} (or their lower-case forms) when
- * {@code proxy} is not set. Default false
+ * @param proxyFromEnvironment take the proxy from {@code HTTP_PROXY}, {@code HTTPS_PROXY}
+ * and {@code NO_PROXY} (or their lower-case forms) when {@code proxy} is not set. Default
+ * false
  * @param hosts per-destination overrides, keyed by {@code host:port}
  */
 public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost,
@@ -70,8 +66,8 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		Map<String, HostSettings> hosts) {
 
 	/** The defaults, as listed above. */
-	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90),
-			false, false, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
+	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90), false,
+			false, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
 			Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true, 64 * 1024,
 			Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of());
 
@@ -80,7 +76,8 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			throw new IllegalArgumentException("max-idle-conns must be 0 (no cap) or more, was " + maxIdleConns);
 		}
 		if (maxConnsPerHost < 0) {
-			throw new IllegalArgumentException("max-conns-per-host must be 0 (no limit) or more, was " + maxConnsPerHost);
+			throw new IllegalArgumentException(
+					"max-conns-per-host must be 0 (no limit) or more, was " + maxConnsPerHost);
 		}
 		checkNotNegative(idleConnTimeout, "idle-conn-timeout");
 		checkNotNegative(dialTimeout, "dial-timeout");
@@ -92,16 +89,20 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		checkNotNegative(maxConnLifetime, "max-conn-lifetime");
 		checkNotNegative(drainOnCloseTimeout, "drain-on-close.timeout");
 		if (maxResponseHeaderBytes < 64) {
-			throw new IllegalArgumentException("max-response-header-bytes must be at least 64, was " + maxResponseHeaderBytes);
+			throw new IllegalArgumentException(
+					"max-response-header-bytes must be at least 64, was " + maxResponseHeaderBytes);
 		}
 		if (writeBufferSize < 256 || writeBufferSize > 16 * 1024 * 1024) {
-			throw new IllegalArgumentException("write-buffer-size must be between 256 bytes and 16 MiB, was " + writeBufferSize);
+			throw new IllegalArgumentException(
+					"write-buffer-size must be between 256 bytes and 16 MiB, was " + writeBufferSize);
 		}
 		if (readBufferSize < 256 || readBufferSize > 16 * 1024 * 1024) {
-			throw new IllegalArgumentException("read-buffer-size must be between 256 bytes and 16 MiB, was " + readBufferSize);
+			throw new IllegalArgumentException(
+					"read-buffer-size must be between 256 bytes and 16 MiB, was " + readBufferSize);
 		}
 		if (drainOnCloseMaxBytes < 0) {
-			throw new IllegalArgumentException("drain-on-close.max-bytes must be 0 (off) or more, was " + drainOnCloseMaxBytes);
+			throw new IllegalArgumentException(
+					"drain-on-close.max-bytes must be 0 (off) or more, was " + drainOnCloseMaxBytes);
 		}
 		if (leakDetection == null) {
 			throw new IllegalArgumentException("leak-detection must be one of disabled, simple, paranoid");
@@ -109,15 +110,18 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		if (proxy != null) {
 			String scheme = proxy.getScheme();
 			if (!"http".equalsIgnoreCase(scheme) || proxy.getHost() == null) {
-				throw new IllegalArgumentException("proxy.url must be http://[user:password@]host[:port], was " + proxy);
+				throw new IllegalArgumentException(
+						"proxy.url must be http://[user:password@]host[:port], was " + proxy);
 			}
 		}
-		// Destinations compare hosts in lower case; so do the keys, or a key in another case would never apply.
+		// Destinations compare hosts in lower case; so do the keys, or a key in another
+		// case would never apply.
 		Map<String, HostSettings> lowerCased = new java.util.HashMap<>();
 		for (Map.Entry<String, HostSettings> entry : hosts.entrySet()) {
 			String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
 			if (lowerCased.put(key, entry.getValue()) != null) {
-				throw new IllegalArgumentException("hosts." + entry.getKey() + ": another key names the same host:port in another case");
+				throw new IllegalArgumentException(
+						"hosts." + entry.getKey() + ": another key names the same host:port in another case");
 			}
 		}
 		hosts = Map.copyOf(lowerCased);
@@ -126,7 +130,8 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			boolean validPort = colon > 0 && colon < key.length() - 1
 					&& key.substring(colon + 1).chars().allMatch(Character::isDigit);
 			if (!validPort) {
-				throw new IllegalArgumentException("hosts." + key + ": the key must be host:port, such as api.example.com:443");
+				throw new IllegalArgumentException(
+						"hosts." + key + ": the key must be host:port, such as api.example.com:443");
 			}
 		}
 	}

@@ -4,8 +4,8 @@ import java.net.SocketTimeoutException;
 import java.util.Locale;
 
 /**
- * A limit on time fired. {@link #limit()} says which one; the message names
- * the setting so it can be found in the configuration.
+ * A limit on time fired. {@link #limit()} says which one; the message names the setting
+ * so it can be found in the configuration.
  */
 public class TransportTimeoutException extends SocketTimeoutException {
 
@@ -31,7 +31,10 @@ public class TransportTimeoutException extends SocketTimeoutException {
 		/** {@code tls-handshake-timeout}. */
 		TLS_HANDSHAKE("tls-handshake-timeout"),
 
-		/** {@code response-header-timeout}: from the request written to the response headers. */
+		/**
+		 * {@code response-header-timeout}: from the request written to the response
+		 * headers.
+		 */
 		RESPONSE_HEADER("response-header-timeout"),
 
 		/** The read timeout: one socket read waited too long. */

@@ -19,9 +19,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The transport's dependency rules (DESIGN section 1): it depends on the JDK
- * only, never on Spring or Micrometer; and its public API does not hand out
- * internal types.
+ * The transport's dependency rules (DESIGN section 1): it depends on the JDK only, never
+ * on Spring or Micrometer; and its public API does not hand out internal types.
  */
 class ArchitectureTests {
 
@@ -72,8 +71,8 @@ class ArchitectureTests {
 				@Override
 				public void check(JavaField field, ConditionEvents events) {
 					if (isInternal(field.getRawType())) {
-						events.add(SimpleConditionEvent.violated(field, field.getFullName() + " is of internal type "
-								+ field.getRawType().getName()));
+						events.add(SimpleConditionEvent.violated(field,
+								field.getFullName() + " is of internal type " + field.getRawType().getName()));
 					}
 				}
 			})

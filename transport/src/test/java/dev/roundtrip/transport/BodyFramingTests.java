@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Body framing (issue #2, behaviour 9; DESIGN 2.5): {@code Content-Length} and
- * chunked bodies are delivered byte for byte, binary included, and end exactly
- * where they end (the next response on the connection comes out whole); a body
- * cut short by the server closing is an error, never a short body.
+ * Body framing (issue #2, behaviour 9; DESIGN 2.5): {@code Content-Length} and chunked
+ * bodies are delivered byte for byte, binary included, and end exactly where they end
+ * (the next response on the connection comes out whole); a body cut short by the server
+ * closing is an error, never a short body.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BodyFramingTests {
@@ -64,7 +64,8 @@ class BodyFramingTests {
 				return;
 			}
 			ex.write(ServerExchange.head(200, -1, "Transfer-Encoding: chunked", "Trailer: X-Checksum") + "\r\n");
-			// Pieces of 1 byte, 299 bytes, a 9 999-byte one (more than one read buffer), and the rest;
+			// Pieces of 1 byte, 299 bytes, a 9 999-byte one (more than one read buffer),
+			// and the rest;
 			// sizes in upper and lower case hex, one with an extension.
 			int[] cuts = { 0, 1, 300, 10_299, body.length };
 			for (int i = 0; i + 1 < cuts.length; i++) {
@@ -85,7 +86,8 @@ class BodyFramingTests {
 		}
 	}
 
-	// Go: TestTransportPersistConnLeakShortBody (a short body is an error and leaks nothing)
+	// Go: TestTransportPersistConnLeakShortBody (a short body is an error and leaks
+	// nothing)
 	@Test
 	void bodyShorterThanItsContentLengthIsAnError() throws Exception {
 		assertCutShort("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
@@ -102,9 +104,9 @@ class BodyFramingTests {
 	}
 
 	/**
-	 * {@code /cut} gets {@code response} and the server closes. Reading must end in
-	 * an IOException after at most the bytes sent, never in a plain EOF; the next
-	 * request works on a new connection.
+	 * {@code /cut} gets {@code response} and the server closes. Reading must end in an
+	 * IOException after at most the bytes sent, never in a plain EOF; the next request
+	 * works on a new connection.
 	 */
 	private static void assertCutShort(String response) throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {

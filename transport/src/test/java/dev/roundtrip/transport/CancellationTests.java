@@ -23,22 +23,24 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An exchange that does not end normally loses its connection (issue #2,
- * behaviour 6; DESIGN 2.3; the seed's question 2 and case 3-3): a body closed
- * before EOF (with draining off, as Go), and a call canceled through
- * {@link Call#cancel()}, its request timeout, the read timeout or a thread
- * interrupt, while writing the request, waiting for the headers or reading
- * the body. Each time the connection is closed, never pooled; the next
- * request gets a new one; the exception says what fired.
+ * An exchange that does not end normally loses its connection (issue #2, behaviour 6;
+ * DESIGN 2.3; the seed's question 2 and case 3-3): a body closed before EOF (with
+ * draining off, as Go), and a call canceled through {@link Call#cancel()}, its request
+ * timeout, the read timeout or a thread interrupt, while writing the request, waiting for
+ * the headers or reading the body. Each time the connection is closed, never pooled; the
+ * next request gets a new one; the exception says what fired.
  *
- * <p>Canceling while waiting for a connection is in {@link MaxConnsPerHostTests}.
+ * <p>
+ * Canceling while waiting for a connection is in {@link MaxConnsPerHostTests}.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CancellationTests {
 
 	private static final Duration WAIT = Await.PROMPTLY;
 
-	/** Short enough to keep the suite fast, long enough that the stage is reached first. */
+	/**
+	 * Short enough to keep the suite fast, long enough that the stage is reached first.
+	 */
 	private static final Duration LIMIT = Duration.ofMillis(300);
 
 	private final CountDownLatch release = new CountDownLatch(1);
@@ -67,12 +69,14 @@ class CancellationTests {
 
 	}
 
-	// Go: TestTransportCloseResponseBody; the seed's case 3-3 (not read, closed: a new connection each time)
+	// Go: TestTransportCloseResponseBody; the seed's case 3-3 (not read, closed: a new
+	// connection each time)
 	@Test
 	void bodyClosedBeforeEofClosesTheConnectionWhenDrainingIsOff() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			if (ex.target().equals("/big")) {
-				// 10 bytes of 100 000 now; the rest never comes unless the connection is kept.
+				// 10 bytes of 100 000 now; the rest never comes unless the connection is
+				// kept.
 				ex.write(ServerExchange.head(200, 100_000) + "\r\n0123456789");
 				ex.hangUntil(this.release);
 			}
@@ -88,7 +92,8 @@ class CancellationTests {
 		}
 	}
 
-	// Go issue #75309; DESIGN 2.1 drain-on-close: a small remainder is drained and the connection kept.
+	// Go issue #75309; DESIGN 2.1 drain-on-close: a small remainder is drained and the
+	// connection kept.
 	@Test
 	void bodyClosedBeforeEofWithASmallRemainderIsDrainedAndTheConnectionKeptByDefault() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "x".repeat(1000)));
@@ -156,7 +161,9 @@ class CancellationTests {
 					() -> transport.roundTrip(Request.get(server.uri("/stall"))));
 			Throwable failure = call.failure(WAIT);
 			assertThat(failure).isInstanceOf(TransportTimeoutException.class)
-				.message().as("names the setting").containsIgnoringCase(Limit.RESPONSE_HEADER.setting());
+				.message()
+				.as("names the setting")
+				.containsIgnoringCase(Limit.RESPONSE_HEADER.setting());
 			assertThat(((TransportTimeoutException) failure).limit()).isEqualTo(Limit.RESPONSE_HEADER);
 			assertConnectionDiscarded(server, transport, CloseReason.TIMEOUT);
 		}
@@ -318,9 +325,8 @@ class CancellationTests {
 	}
 
 	/**
-	 * The reason the listener should report. A request's own deadline is
-	 * documented both as a cancellation ("a deadline") and as a timeout, so either
-	 * is accepted for it.
+	 * The reason the listener should report. A request's own deadline is documented both
+	 * as a cancellation ("a deadline") and as a timeout, so either is accepted for it.
 	 */
 	private static CloseReason[] closeReason(Trigger trigger) {
 		return switch (trigger) {
@@ -331,8 +337,8 @@ class CancellationTests {
 	}
 
 	/**
-	 * Connection 1 is closed by the client, reported closed for one of
-	 * {@code reasons}, and never pooled: the next request arrives on connection 2.
+	 * Connection 1 is closed by the client, reported closed for one of {@code reasons},
+	 * and never pooled: the next request arrives on connection 2.
 	 */
 	private void assertConnectionDiscarded(ScriptedServer server, Transport transport, CloseReason... reasons)
 			throws IOException {
@@ -346,7 +352,9 @@ class CancellationTests {
 		assertThat(server.requestsOn(1)).extracting(RecordedRequest::target).hasSize(1);
 	}
 
-	/** 1 GiB of known length, written in 64 KiB pieces: far more than socket buffers hold. */
+	/**
+	 * 1 GiB of known length, written in 64 KiB pieces: far more than socket buffers hold.
+	 */
 	private static final class EndlessBody implements Request.Body {
 
 		final AtomicLong written = new AtomicLong();

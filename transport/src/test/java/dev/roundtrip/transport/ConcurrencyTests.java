@@ -26,9 +26,9 @@ import dev.roundtrip.transport.testing.ScriptedServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads at once (issue #2, behaviour 10): every request gets its own
- * response, and afterwards nothing is left active or waiting and every
- * connection the server still has open is idle in the pool.
+ * Many threads at once (issue #2, behaviour 10): every request gets its own response, and
+ * afterwards nothing is left active or waiting and every connection the server still has
+ * open is idle in the pool.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConcurrencyTests {
@@ -61,8 +61,8 @@ class ConcurrencyTests {
 	}
 
 	private static void runConcurrently(ExecutorService executor) throws Exception {
-		try (ScriptedServer server = ScriptedServer.start(
-				(ex) -> ex.respond(200, ex.target() + "|" + ex.header("X-Request-Id") + "|" + ex.bodyText()));
+		try (ScriptedServer server = ScriptedServer
+			.start((ex) -> ex.respond(200, ex.target() + "|" + ex.header("X-Request-Id") + "|" + ex.bodyText()));
 				Transport transport = Transport.builder().build()) {
 			CountDownLatch start = new CountDownLatch(1);
 			Queue<String> wrong = new ConcurrentLinkedQueue<>();
@@ -104,7 +104,10 @@ class ConcurrencyTests {
 		}
 	}
 
-	/** {@code Executors.newVirtualThreadPerTaskExecutor()}, found at run time: this code is compiled for Java 17. */
+	/**
+	 * {@code Executors.newVirtualThreadPerTaskExecutor()}, found at run time: this code
+	 * is compiled for Java 17.
+	 */
 	private static ExecutorService virtualThreadPerTaskExecutor() throws Exception {
 		MethodHandle factory;
 		try {

@@ -23,9 +23,9 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code max-conn-lifetime} (issue #5, behaviour 1; DESIGN 2.1; Go #23427): a
- * connection older than this is neither reused nor returned to the pool, and
- * an exchange in flight on it is never cut.
+ * {@code max-conn-lifetime} (issue #5, behaviour 1; DESIGN 2.1; Go #23427): a connection
+ * older than this is neither reused nor returned to the pool, and an exchange in flight
+ * on it is never cut.
  */
 class ConnectionLifetimeTests {
 
@@ -40,7 +40,8 @@ class ConnectionLifetimeTests {
 				Transport transport = Transport.builder().maxConnLifetime(lifetime).listener(listener).build()) {
 			long next = System.nanoTime();
 			for (int i = 0; i < 30; i++) {
-				// Pacing, not waiting for a condition: the load is one request every 50 ms at most.
+				// Pacing, not waiting for a condition: the load is one request every 50
+				// ms at most.
 				while (System.nanoTime() - next < 0) {
 					LockSupport.parkNanos(next - System.nanoTime());
 				}
@@ -50,8 +51,10 @@ class ConnectionLifetimeTests {
 			}
 			server.awaitRequests(30, WAIT);
 			Map<Integer, Integer> perConnection = requestsPerConnection(server);
-			// Requests start at least 50 ms apart and a connection is reused only while younger than 200 ms:
-			// at most one first use and four reuses (the fifth only if the dial itself took a while).
+			// Requests start at least 50 ms apart and a connection is reused only while
+			// younger than 200 ms:
+			// at most one first use and four reuses (the fifth only if the dial itself
+			// took a while).
 			assertThat(perConnection).as("requests per connection").hasSizeGreaterThanOrEqualTo(6);
 			assertThat(perConnection.values()).allMatch((n) -> n <= 5);
 			int replaced = server.acceptedConnections() - 1;
@@ -70,7 +73,8 @@ class ConnectionLifetimeTests {
 		FakeNanoClock clock = new FakeNanoClock();
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok"));
-				Transport transport = Transport.builder().maxConnLifetime(Duration.ofMillis(200))
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofMillis(200))
 					.nanoClock(clock)
 					.listener(listener)
 					.build()) {
@@ -104,10 +108,12 @@ class ConnectionLifetimeTests {
 			else {
 				ex.respond(200, "next");
 			}
-		}); Transport transport = Transport.builder().maxConnLifetime(Duration.ofMillis(200))
-			.nanoClock(clock)
-			.listener(listener)
-			.build()) {
+		});
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofMillis(200))
+					.nanoClock(clock)
+					.listener(listener)
+					.build()) {
 			try (Response response = transport.roundTrip(Request.get(server.uri("/slow")))) {
 				byte[] body = new byte[9];
 				assertThat(response.body().readNBytes(body, 0, 3)).isEqualTo(3);
@@ -153,7 +159,8 @@ class ConnectionLifetimeTests {
 		FakeNanoClock clock = new FakeNanoClock();
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok " + ex.target()));
-				Transport transport = Transport.builder().maxConnLifetime(Duration.ofSeconds(1))
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofSeconds(1))
 					.maxConnsPerHost(1)
 					.nanoClock(clock)
 					.listener(listener)
@@ -175,7 +182,8 @@ class ConnectionLifetimeTests {
 		FakeNanoClock clock = new FakeNanoClock();
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok"));
-				Transport transport = Transport.builder().maxConnLifetime(Duration.ofSeconds(1))
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofSeconds(1))
 					.nanoClock(clock)
 					.listener(listener)
 					.build()) {
@@ -189,13 +197,16 @@ class ConnectionLifetimeTests {
 		}
 	}
 
-	// The pool drops an expired idle connection while a request looks for one; the destination's bookkeeping
-	// (its max-conns-per-host count, its idle stack, its stats) must carry on with the replacement.
+	// The pool drops an expired idle connection while a request looks for one; the
+	// destination's bookkeeping
+	// (its max-conns-per-host count, its idle stack, its stats) must carry on with the
+	// replacement.
 	@Test
 	void maxConnsPerHostStillHoldsAfterAnExpiredIdleConnectionIsDroppedForARequest() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok " + ex.target()));
-				Transport transport = Transport.builder().maxConnLifetime(Duration.ofSeconds(1))
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofSeconds(1))
 					.maxConnsPerHost(1)
 					.nanoClock(clock)
 					.build()) {
@@ -217,7 +228,8 @@ class ConnectionLifetimeTests {
 		}
 	}
 
-	// Seed, question 1: with no lifetime, a connection used more often than idle-conn-timeout lives forever.
+	// Seed, question 1: with no lifetime, a connection used more often than
+	// idle-conn-timeout lives forever.
 	@Test
 	void withoutALifetimeAConnectionUsedMoreOftenThanTheIdleTimeoutIsKeptIndefinitely() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
@@ -241,7 +253,9 @@ class ConnectionLifetimeTests {
 		return counts;
 	}
 
-	/** A request waits, and no dial runs for it: it waits for a max-conns-per-host slot. */
+	/**
+	 * A request waits, and no dial runs for it: it waits for a max-conns-per-host slot.
+	 */
 	private static boolean waitingForASlot(Transport transport) {
 		PoolStats stats = transport.stats();
 		return stats.waiting() == 1 && stats.dialing() == 0;

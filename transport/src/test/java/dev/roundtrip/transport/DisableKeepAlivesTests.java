@@ -17,14 +17,14 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code disable-keep-alives} (issue #2, behaviour 7; DESIGN 2.3; the seed's
- * cases 3-5 and 3-6): every request says {@code Connection: close} and has its
- * own connection, which the client closes as soon as the body hits EOF or is
- * closed, without waiting for the server to close first.
+ * {@code disable-keep-alives} (issue #2, behaviour 7; DESIGN 2.3; the seed's cases 3-5
+ * and 3-6): every request says {@code Connection: close} and has its own connection,
+ * which the client closes as soon as the body hits EOF or is closed, without waiting for
+ * the server to close first.
  *
- * <p>The servers here ignore the request's {@code Connection: close} and never
- * close on their own, so a connection the server sees closed was closed by the
- * client.
+ * <p>
+ * The servers here ignore the request's {@code Connection: close} and never close on
+ * their own, so a connection the server sees closed was closed by the client.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DisableKeepAlivesTests {
@@ -56,7 +56,8 @@ class DisableKeepAlivesTests {
 		}
 	}
 
-	// Go: TestTransportKeepAlives (disableKeepAlive=true), TestTransportPoolDisableKeepAlives
+	// Go: TestTransportKeepAlives (disableKeepAlive=true),
+	// TestTransportPoolDisableKeepAlives
 	@Test
 	void eachConnectionIsClosedByTheClientAsSoonAsTheBodyHitsEof() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, ex.target()));
@@ -102,7 +103,8 @@ class DisableKeepAlivesTests {
 		}
 	}
 
-	// The seed, case 3-6 (Go leaves such sockets in CLOSE_WAIT): the server closes first; the client must follow.
+	// The seed, case 3-6 (Go leaves such sockets in CLOSE_WAIT): the server closes first;
+	// the client must follow.
 	@Test
 	void connectionTheServerClosedIsNotLeftHalfOpen() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {

@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code drain-on-close.max-bytes} and {@code drain-on-close.timeout} (issue #5,
- * behaviour 3; DESIGN 2.1 and 2.3; Go #75309): a body closed before its end is
- * read and discarded when the rest fits both bounds, and its connection kept;
- * otherwise the connection is closed as Go does. Seed case 3-3.
+ * behaviour 3; DESIGN 2.1 and 2.3; Go #75309): a body closed before its end is read and
+ * discarded when the rest fits both bounds, and its connection kept; otherwise the
+ * connection is closed as Go does. Seed case 3-3.
  */
 class DrainOnCloseTests {
 
@@ -132,7 +132,8 @@ class DrainOnCloseTests {
 		}); Transport transport = Transport.builder().listener(listener).build()) {
 			Response response = transport.roundTrip(Request.get(server.uri("/stall")));
 			assertThat(response.body().readNBytes(3)).hasSize(3);
-			// On its own thread so a close() that waited forever fails the test instead of hanging it.
+			// On its own thread so a close() that waited forever fails the test instead
+			// of hanging it.
 			Background.start("close", () -> {
 				response.close();
 				return null;
@@ -153,9 +154,11 @@ class DrainOnCloseTests {
 				ex.write("x");
 				ex.sleep(Duration.ofMillis(10));
 			}
-		}); Transport transport = Transport.builder().drainOnCloseTimeout(Duration.ofMillis(100))
-			.listener(listener)
-			.build()) {
+		});
+				Transport transport = Transport.builder()
+					.drainOnCloseTimeout(Duration.ofMillis(100))
+					.listener(listener)
+					.build()) {
 			Response response = transport.roundTrip(Request.get(server.uri("/trickle")));
 			Background.start("close", () -> {
 				response.close();
@@ -168,8 +171,7 @@ class DrainOnCloseTests {
 	}
 
 	@Test
-	void aRemainderArrivingWithinTheTimeoutIsDrainedAndTheNextExchangeIsNotHeldToTheDrainTimeout()
-			throws Exception {
+	void aRemainderArrivingWithinTheTimeoutIsDrainedAndTheNextExchangeIsNotHeldToTheDrainTimeout() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			if (ex.target().equals("/slow-tail")) {
 				ex.write(ServerExchange.head(200, 10) + "\r\n" + "01234");
@@ -177,7 +179,8 @@ class DrainOnCloseTests {
 				ex.write("56789");
 			}
 			else {
-				// Slower than the drain timeout: the drain's deadline must not outlive the drain.
+				// Slower than the drain timeout: the drain's deadline must not outlive
+				// the drain.
 				ex.sleep(Duration.ofMillis(300));
 				ex.respond(200, "late");
 			}
@@ -191,8 +194,9 @@ class DrainOnCloseTests {
 	@Test
 	void chunkedBodiesClosedEarlyAreDrainedAndTheirConnectionReused() throws Exception {
 		RecordingListener listener = new RecordingListener();
-		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.write(ServerExchange.head(200, -1,
-				"Transfer-Encoding: chunked") + "\r\n" + "5\r\nHello\r\n8\r\n, World!\r\n0\r\nX-Trailer: t\r\n\r\n"));
+		try (ScriptedServer server = ScriptedServer
+			.start((ex) -> ex.write(ServerExchange.head(200, -1, "Transfer-Encoding: chunked") + "\r\n"
+					+ "5\r\nHello\r\n8\r\n, World!\r\n0\r\nX-Trailer: t\r\n\r\n"));
 				Transport transport = Transport.builder().listener(listener).build()) {
 			for (int i = 0; i < 6; i++) {
 				Response response = transport.roundTrip(Request.get(server.uri("/" + i)));
@@ -242,8 +246,7 @@ class DrainOnCloseTests {
 	@Test
 	void closingAGzipBodyEarlyDrainsTheCompressedRest() throws Exception {
 		byte[] gzipped = gzip(HELLO.repeat(50));
-		try (ScriptedServer server = ScriptedServer
-			.start((ex) -> ex.respond(200, gzipped, "Content-Encoding: gzip"));
+		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, gzipped, "Content-Encoding: gzip"));
 				Transport transport = Transport.builder().build()) {
 			transport.roundTrip(Request.get(server.uri("/1"))).close();
 			try (Response response = transport.roundTrip(Request.get(server.uri("/2")))) {
@@ -254,7 +257,8 @@ class DrainOnCloseTests {
 		}
 	}
 
-	// drain-on-close.max-bytes has no upper bound; a very large value must mean "any size", not a hang.
+	// drain-on-close.max-bytes has no upper bound; a very large value must mean "any
+	// size", not a hang.
 	@Test
 	void aVeryLargeMaxBytesDrainsTheBodyAndKeepsTheConnection() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
@@ -273,7 +277,8 @@ class DrainOnCloseTests {
 	@Test
 	void aVeryLongDrainTimeoutIsAccepted() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
-				Transport transport = Transport.builder().drainOnCloseTimeout(Duration.ofSeconds(Long.MAX_VALUE))
+				Transport transport = Transport.builder()
+					.drainOnCloseTimeout(Duration.ofSeconds(Long.MAX_VALUE))
 					.build()) {
 			transport.roundTrip(Request.get(server.uri("/1"))).close();
 			assertThat(Fetch.text(transport, server.uri("/2"))).isEqualTo(HELLO);
@@ -296,7 +301,8 @@ class DrainOnCloseTests {
 		}
 	}
 
-	// Go: Body.Close from another goroutine unblocks a Read in progress. A drain must not race that reader.
+	// Go: Body.Close from another goroutine unblocks a Read in progress. A drain must not
+	// race that reader.
 	@Test
 	void closingTheBodyFromAnotherThreadUnblocksAReadInProgressAndClosesTheConnection() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
@@ -304,14 +310,17 @@ class DrainOnCloseTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			ex.write(ServerExchange.head(200, 100) + "\r\n" + "01234");
 			ex.hangUntil(never);
-		}); Transport transport = Transport.builder().drainOnCloseTimeout(Duration.ofMinutes(1))
-			.listener(listener)
-			.build()) {
-			// A drain timeout far longer than the test: close() must not wait on the reader's socket read.
+		});
+				Transport transport = Transport.builder()
+					.drainOnCloseTimeout(Duration.ofMinutes(1))
+					.listener(listener)
+					.build()) {
+			// A drain timeout far longer than the test: close() must not wait on the
+			// reader's socket read.
 			Response response = transport.roundTrip(Request.get(server.uri("/blocked")));
 			Background<byte[]> reader = Background.start("reader", () -> response.body().readAllBytes());
-			Await.until(() -> reader.thread().getState() == Thread.State.RUNNABLE
-					&& isInSocketRead(reader.thread()), WAIT, "the reader to block in a socket read");
+			Await.until(() -> reader.thread().getState() == Thread.State.RUNNABLE && isInSocketRead(reader.thread()),
+					WAIT, "the reader to block in a socket read");
 			Background.start("closer", () -> {
 				response.close();
 				return null;

@@ -18,12 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code Expect: 100-continue} as Go does it: the head is sent alone, and the
- * body waits for a {@code 100} (send it), {@code expect-continue-timeout}
- * (send it), or a final response (send it, unless the response or the request
- * says {@code Connection: close}: then skip it and close). Other 1xx responses
- * are skipped, all within {@code max-response-header-bytes}; 101 is final.
- * The server here is raw, so the tests see exactly which bytes arrived when.
+ * {@code Expect: 100-continue} as Go does it: the head is sent alone, and the body waits
+ * for a {@code 100} (send it), {@code expect-continue-timeout} (send it), or a final
+ * response (send it, unless the response or the request says {@code Connection: close}:
+ * then skip it and close). Other 1xx responses are skipped, all within
+ * {@code max-response-header-bytes}; 101 is final. The server here is raw, so the tests
+ * see exactly which bytes arrived when.
  */
 class ExpectContinueTests {
 
@@ -54,7 +54,8 @@ class ExpectContinueTests {
 		}
 	}
 
-	// Go: TestTransportExpect100Continue200ResponseNoConnClose, TestTransportExpect100Continue500ResponseNoConnClose
+	// Go: TestTransportExpect100Continue200ResponseNoConnClose,
+	// TestTransportExpect100Continue500ResponseNoConnClose
 	@Test
 	void finalResponseInsteadOf100StillGetsTheBodyAndKeepsTheConnection() throws Exception {
 		try (RawServer server = RawServer.start((conn) -> {
@@ -92,7 +93,8 @@ class ExpectContinueTests {
 		}
 	}
 
-	// Go: (*persistConn).readLoop ("resp.Close || rc.treq.Request.Close": the request's own Connection: close)
+	// Go: (*persistConn).readLoop ("resp.Close || rc.treq.Request.Close": the request's
+	// own Connection: close)
 	@Test
 	void requestWithConnectionCloseSkipsTheBodyWhenAFinalResponseComesFirst() throws Exception {
 		try (RawServer server = RawServer.start((conn) -> {
@@ -111,9 +113,9 @@ class ExpectContinueTests {
 	}
 
 	/**
-	 * The final answer came first and did not say close, so the body is sent;
-	 * but the server closed without reading it and the write fails part-way.
-	 * The answer already read is returned, and the connection is not reused.
+	 * The final answer came first and did not say close, so the body is sent; but the
+	 * server closed without reading it and the write fails part-way. The answer already
+	 * read is returned, and the connection is not reused.
 	 */
 	// Go: TestTransportPrefersResponseOverWriteError (after Expect: 100-continue)
 	@Test
@@ -140,7 +142,8 @@ class ExpectContinueTests {
 	void bodyIsSentWhenExpectContinueTimeoutPasses() throws Exception {
 		try (RawServer server = RawServer.start((conn) -> {
 			conn.readHead();
-			// The server never says 100: the client sends the body anyway, after its timeout.
+			// The server never says 100: the client sends the body anyway, after its
+			// timeout.
 			this.events.add("body " + new String(conn.readBytes(BODY.length()), StandardCharsets.UTF_8));
 			conn.respond(200, "got it");
 		}); Transport transport = Transport.builder().expectContinueTimeout(Duration.ofMillis(50)).build()) {
@@ -174,7 +177,8 @@ class ExpectContinueTests {
 			conn.write("HTTP/1.1 100 Continue\r\n\r\n");
 			this.events.add("body " + new String(conn.readBytes(BODY.length()), StandardCharsets.UTF_8));
 			conn.respond(201, "created");
-		}); Transport transport = Transport.builder().expectContinueTimeout(NEVER).build();
+		});
+				Transport transport = Transport.builder().expectContinueTimeout(NEVER).build();
 				Response response = transport.roundTrip(put(server.uri("http", "/upload")))) {
 			assertThat(response.status()).isEqualTo(201);
 			assertThat(response.headers().contains("Link")).isFalse();
@@ -191,7 +195,8 @@ class ExpectContinueTests {
 			conn.write("HTTP/1.1 123 OneTwoThree\r\nFoo: bar\r\n\r\n"
 					+ "HTTP/1.1 200 OK\r\nBar: baz\r\nContent-Length: 5\r\n\r\nHello");
 			conn.readUntilEof(WAIT);
-		}); Transport transport = Transport.builder().build();
+		});
+				Transport transport = Transport.builder().build();
 				Response response = transport.roundTrip(Request.get(server.uri("http", "/")))) {
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.headers().contains("Foo")).isFalse();
@@ -213,7 +218,8 @@ class ExpectContinueTests {
 				conn.readUntilEof(WAIT);
 			}
 			catch (IOException resetByTheClient) {
-				// The client closed while interim responses were still coming: that is the point.
+				// The client closed while interim responses were still coming: that is
+				// the point.
 			}
 			this.events.add("closed");
 		}); Transport transport = Transport.builder().maxResponseHeaderBytes(4096).build()) {

@@ -19,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Transparent gzip as Go does it: {@code Accept-Encoding: gzip} is added only
- * when the caller set none, sent no {@code Range} and is not sending HEAD;
- * a gzip response is then decoded, without {@code Content-Encoding} and
- * {@code Content-Length}; a caller who asked for gzip gets the raw bytes.
+ * Transparent gzip as Go does it: {@code Accept-Encoding: gzip} is added only when the
+ * caller set none, sent no {@code Range} and is not sending HEAD; a gzip response is then
+ * decoded, without {@code Content-Encoding} and {@code Content-Length}; a caller who
+ * asked for gzip gets the raw bytes.
  */
 class GzipTests {
 
@@ -32,8 +32,8 @@ class GzipTests {
 	@Test
 	void transportAsksForGzipAndDecodesTheBodyWithoutEncodingAndLengthHeaders() throws Exception {
 		byte[] gzipped = gzip(TEXT.getBytes(StandardCharsets.UTF_8));
-		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, gzipped, "Content-Encoding: gzip",
-				"Content-Type: text/plain"));
+		try (ScriptedServer server = ScriptedServer
+			.start((ex) -> ex.respond(200, gzipped, "Content-Encoding: gzip", "Content-Type: text/plain"));
 				Transport transport = Transport.builder().build();
 				Response response = transport.roundTrip(Request.get(server.uri("/")))) {
 			assertThat(response.headers().contains("Content-Encoding")).isFalse();
@@ -62,7 +62,8 @@ class GzipTests {
 	// Go: TestTransportRangeAndGzip
 	@Test
 	void requestWithARangeDoesNotAskForGzip() throws Exception {
-		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(206, "hello", "Content-Range: bytes 0-4/10"));
+		try (ScriptedServer server = ScriptedServer
+			.start((ex) -> ex.respond(206, "hello", "Content-Range: bytes 0-4/10"));
 				Transport transport = Transport.builder().build()) {
 			Request request = Request.builder("GET", server.uri("/")).header("Range", "bytes=0-4").build();
 			assertThat(Fetch.text(transport, request)).isEqualTo("hello");
@@ -170,7 +171,8 @@ class GzipTests {
 	private static void readThreeWithoutClosing(ScriptedServer server, Transport transport) throws IOException {
 		for (int i = 0; i < 3; i++) {
 			Response response = transport.roundTrip(Request.get(server.uri("/" + i)));
-			// Read to the end, never closed: the end of the gzip stream must give the connection back.
+			// Read to the end, never closed: the end of the gzip stream must give the
+			// connection back.
 			assertThat(Fetch.readToEof(response)).isEqualTo(TEXT);
 			assertThat(transport.stats().active()).as("active after reading response " + i).isZero();
 			assertThat(transport.stats().idle()).as("idle after reading response " + i).isEqualTo(1);

@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code hosts.[host:port].*} (issue #5, behaviour 5; DESIGN 2.1): per
- * destination overrides of {@code max-conns-per-host},
- * {@code max-idle-conns-per-host}, {@code idle-conn-timeout},
- * {@code max-conn-lifetime} and {@code response-header-timeout}, each tested
- * with two servers holding different limits at once.
+ * {@code hosts.[host:port].*} (issue #5, behaviour 5; DESIGN 2.1): per destination
+ * overrides of {@code max-conns-per-host}, {@code max-idle-conns-per-host},
+ * {@code idle-conn-timeout}, {@code max-conn-lifetime} and
+ * {@code response-header-timeout}, each tested with two servers holding different limits
+ * at once.
  */
 class HostOverridesTests {
 
@@ -32,8 +32,10 @@ class HostOverridesTests {
 	void maxConnsPerHostIsEnforcedSeparatelyForTwoHostsAtOnce() throws Exception {
 		CountDownLatch releaseA = new CountDownLatch(1);
 		CountDownLatch releaseB = new CountDownLatch(1);
-		try (ScriptedServer a = holdingServer(releaseA); ScriptedServer b = holdingServer(releaseB);
-				Transport transport = Transport.builder().host(key(a), HostSettings.INHERIT.withMaxConnsPerHost(1))
+		try (ScriptedServer a = holdingServer(releaseA);
+				ScriptedServer b = holdingServer(releaseB);
+				Transport transport = Transport.builder()
+					.host(key(a), HostSettings.INHERIT.withMaxConnsPerHost(1))
 					.host(key(b), HostSettings.INHERIT.withMaxConnsPerHost(2))
 					.build()) {
 			List<Background<String>> calls = new ArrayList<>();
@@ -41,9 +43,12 @@ class HostOverridesTests {
 				calls.add(fetchInBackground(transport, a, "/a" + i));
 				calls.add(fetchInBackground(transport, b, "/b" + i));
 			}
-			// Stable once reached: the served requests hang, the others wait for a slot with no dial running.
-			Await.until(() -> a.requests().size() == 1 && b.requests().size() == 2 && waitingForASlot(transport, a, 2)
-					&& waitingForASlot(transport, b, 1), WAIT, () -> "2 waiting for A, 1 for B: " + transport.stats());
+			// Stable once reached: the served requests hang, the others wait for a slot
+			// with no dial running.
+			Await.until(
+					() -> a.requests().size() == 1 && b.requests().size() == 2 && waitingForASlot(transport, a, 2)
+							&& waitingForASlot(transport, b, 1),
+					WAIT, () -> "2 waiting for A, 1 for B: " + transport.stats());
 			assertThat(a.acceptedConnections()).isEqualTo(1);
 			assertThat(b.acceptedConnections()).isEqualTo(2);
 			PoolStats.DestinationStats statsA = transport.stats().destination(a.destination());
@@ -64,8 +69,10 @@ class HostOverridesTests {
 	void maxIdleConnsPerHostIsEnforcedSeparatelyForTwoHostsAtOnce() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		RecordingListener listener = new RecordingListener();
-		try (ScriptedServer a = holdingServer(release); ScriptedServer b = holdingServer(release);
-				Transport transport = Transport.builder().maxIdleConnsPerHost(2)
+		try (ScriptedServer a = holdingServer(release);
+				ScriptedServer b = holdingServer(release);
+				Transport transport = Transport.builder()
+					.maxIdleConnsPerHost(2)
 					.host(key(a), HostSettings.INHERIT.withMaxIdleConnsPerHost(1))
 					.host(key(b), HostSettings.INHERIT.withMaxIdleConnsPerHost(3))
 					.listener(listener)
@@ -96,8 +103,10 @@ class HostOverridesTests {
 	@Test
 	void aNegativeMaxIdleConnsPerHostOverrideTurnsPoolingOffForThatHostOnly() throws Exception {
 		RecordingListener listener = new RecordingListener();
-		try (ScriptedServer a = okServer(); ScriptedServer b = okServer();
-				Transport transport = Transport.builder().host(key(a), HostSettings.INHERIT.withMaxIdleConnsPerHost(-1))
+		try (ScriptedServer a = okServer();
+				ScriptedServer b = okServer();
+				Transport transport = Transport.builder()
+					.host(key(a), HostSettings.INHERIT.withMaxIdleConnsPerHost(-1))
 					.listener(listener)
 					.build()) {
 			for (int i = 0; i < 3; i++) {
@@ -116,8 +125,10 @@ class HostOverridesTests {
 	@Test
 	void idleConnTimeoutIsEnforcedSeparatelyForTwoHostsAtOnce() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
-		try (ScriptedServer a = okServer(); ScriptedServer b = okServer();
-				Transport transport = Transport.builder().nanoClock(clock)
+		try (ScriptedServer a = okServer();
+				ScriptedServer b = okServer();
+				Transport transport = Transport.builder()
+					.nanoClock(clock)
 					.host(key(a), HostSettings.INHERIT.withIdleConnTimeout(Duration.ofSeconds(1)))
 					.host(key(b), HostSettings.INHERIT.withIdleConnTimeout(Duration.ofSeconds(10)))
 					.build()) {
@@ -137,8 +148,10 @@ class HostOverridesTests {
 	@Test
 	void maxConnLifetimeIsEnforcedSeparatelyForTwoHostsAtOnceAndZeroOverridesItAway() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
-		try (ScriptedServer a = okServer(); ScriptedServer b = okServer();
-				Transport transport = Transport.builder().nanoClock(clock)
+		try (ScriptedServer a = okServer();
+				ScriptedServer b = okServer();
+				Transport transport = Transport.builder()
+					.nanoClock(clock)
 					.maxConnLifetime(Duration.ofSeconds(1))
 					.host(key(b), HostSettings.INHERIT.withMaxConnLifetime(Duration.ZERO))
 					.build()) {
@@ -154,11 +167,13 @@ class HostOverridesTests {
 
 	@Test
 	void responseHeaderTimeoutIsEnforcedSeparatelyForTwoHostsAtOnce() throws Exception {
-		try (ScriptedServer a = slowServer(Duration.ofMillis(400)); ScriptedServer b = slowServer(Duration.ofMillis(400));
+		try (ScriptedServer a = slowServer(Duration.ofMillis(400));
+				ScriptedServer b = slowServer(Duration.ofMillis(400));
 				Transport overridden = Transport.builder()
 					.host(key(a), HostSettings.INHERIT.withResponseHeaderTimeout(Duration.ofMillis(100)))
 					.build();
-				Transport inherited = Transport.builder().responseHeaderTimeout(Duration.ofMillis(100))
+				Transport inherited = Transport.builder()
+					.responseHeaderTimeout(Duration.ofMillis(100))
 					.host(key(b), HostSettings.INHERIT.withResponseHeaderTimeout(Duration.ZERO))
 					.build()) {
 			Background<String> bOnOverridden = fetchInBackground(overridden, b, "/b1");
@@ -174,7 +189,8 @@ class HostOverridesTests {
 		}
 	}
 
-	// Host names are case-insensitive; the pool lower-cases them, so a key must match in any case.
+	// Host names are case-insensitive; the pool lower-cases them, so a key must match in
+	// any case.
 	@Test
 	void aHostKeyMatchesTheHostInAnyCase() throws Exception {
 		try (ScriptedServer server = okServer();

@@ -18,10 +18,10 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code idle-conn-timeout} and dead idle connections (issue #2, behaviour 5;
- * DESIGN 2.2; the seed's question 1): an idle connection is closed after the
- * timeout; one reused more often than the timeout is kept indefinitely; one in
- * use is never closed by the timer; one the server closed is never handed out.
+ * {@code idle-conn-timeout} and dead idle connections (issue #2, behaviour 5; DESIGN 2.2;
+ * the seed's question 1): an idle connection is closed after the timeout; one reused more
+ * often than the timeout is kept indefinitely; one in use is never closed by the timer;
+ * one the server closed is never handed out.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IdleConnTimeoutTests {
@@ -74,15 +74,18 @@ class IdleConnTimeoutTests {
 		}
 	}
 
-	// The seed's question 1: reuse more often than the timeout keeps the connection forever.
+	// The seed's question 1: reuse more often than the timeout keeps the connection
+	// forever.
 	@Test
 	void connectionReusedMoreOftenThanTheTimeoutIsKeptIndefinitely() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, ex.target()));
 				Transport transport = Transport.builder().idleConnTimeout(Duration.ofMillis(600)).build()) {
 			for (int i = 1; i <= 25; i++) {
 				assertThat(Fetch.text(transport, server.uri("/" + i))).isEqualTo("/" + i);
-				// The load pattern under test: one request every 100 ms, four timeouts' worth in all; the gap
-				// is a sixth of the timeout so that a busy machine's pauses do not expire the connection.
+				// The load pattern under test: one request every 100 ms, four timeouts'
+				// worth in all; the gap
+				// is a sixth of the timeout so that a busy machine's pauses do not expire
+				// the connection.
 				Thread.sleep(100);
 			}
 			assertThat(server.requests()).extracting(RecordedRequest::connectionId).hasSize(25).containsOnly(1);
@@ -102,7 +105,8 @@ class IdleConnTimeoutTests {
 				clock.advance(Duration.ofMillis(100));
 				assertThat(Fetch.text(transport, server.uri("/" + i))).isEqualTo("/" + i);
 			}
-			// 1.5 s on the transport's clock since the connection was made: only reuse kept it.
+			// 1.5 s on the transport's clock since the connection was made: only reuse
+			// kept it.
 			assertThat(server.requests()).extracting(RecordedRequest::connectionId).hasSize(15).containsOnly(1);
 			assertThat(server.acceptedConnections()).isEqualTo(1);
 		}
@@ -115,7 +119,8 @@ class IdleConnTimeoutTests {
 			if (ex.target().equals("/slow")) {
 				ex.write(ServerExchange.head(200, body.length()) + "\r\n");
 				for (char c : body.toCharArray()) {
-					// The pace under test: each byte arrives a whole idle timeout after the last.
+					// The pace under test: each byte arrives a whole idle timeout after
+					// the last.
 					ex.sleep(Duration.ofMillis(100));
 					ex.write(String.valueOf(c));
 				}
@@ -145,10 +150,7 @@ class IdleConnTimeoutTests {
 			else {
 				ex.respond(200, ex.target());
 			}
-		}); Transport transport = Transport.builder()
-			.idleConnTimeout(Duration.ofSeconds(1))
-			.nanoClock(clock)
-			.build()) {
+		}); Transport transport = Transport.builder().idleConnTimeout(Duration.ofSeconds(1)).nanoClock(clock).build()) {
 			try (Response response = transport.roundTrip(Request.get(server.uri("/slow")))) {
 				InputStream in = response.body();
 				assertThat(in.read()).isEqualTo('a');
@@ -188,7 +190,8 @@ class IdleConnTimeoutTests {
 		}
 	}
 
-	// Go: TestTransportRemovesDeadIdleConnections; a POST must not depend on a retry (DESIGN 2.4)
+	// Go: TestTransportRemovesDeadIdleConnections; a POST must not depend on a retry
+	// (DESIGN 2.4)
 	@Test
 	void postAfterTheServerClosedTheIdleConnectionGoesOnANewConnection() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {

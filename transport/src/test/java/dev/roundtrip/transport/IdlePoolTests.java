@@ -19,10 +19,10 @@ import dev.roundtrip.transport.testing.ScriptedServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The idle pool (issue #2, behaviour 2; DESIGN 2.2): a stack per destination,
- * most recently returned reused first; {@code max-idle-conns} closes the least
- * recently used idle connection anywhere; {@code max-idle-conns-per-host}
- * closes the connection returned above it.
+ * The idle pool (issue #2, behaviour 2; DESIGN 2.2): a stack per destination, most
+ * recently returned reused first; {@code max-idle-conns} closes the least recently used
+ * idle connection anywhere; {@code max-idle-conns-per-host} closes the connection
+ * returned above it.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IdlePoolTests {
@@ -30,9 +30,8 @@ class IdlePoolTests {
 	private static final Duration WAIT = Await.PROMPTLY;
 
 	/**
-	 * Requests to {@code /hold/<name>} are answered with {@code <name>} once the
-	 * test releases that name; any other request is answered at once with its
-	 * target.
+	 * Requests to {@code /hold/<name>} are answered with {@code <name>} once the test
+	 * releases that name; any other request is answered at once with its target.
 	 */
 	private static final class HeldResponses {
 
@@ -61,7 +60,8 @@ class IdlePoolTests {
 
 	}
 
-	// Go: TestTransportPoolConnCannotReuseConnectionInUse (two at once use two connections);
+	// Go: TestTransportPoolConnCannotReuseConnectionInUse (two at once use two
+	// connections);
 	// Go keeps idleConn[key] newest last and takes from that end (queueForIdleConn).
 	@Test
 	void mostRecentlyReturnedIdleConnectionIsReusedFirst() throws Exception {
@@ -86,7 +86,8 @@ class IdlePoolTests {
 			assertThat(server.request("/next1").connectionId()).as("connection of the request after B returned last")
 				.isEqualTo(connB);
 
-			// The other way round: hold one request on each connection, return B's, then A's.
+			// The other way round: hold one request on each connection, return B's, then
+			// A's.
 			Background<String> c = fetchInBackground(transport, server, "/hold/c");
 			Background<String> d = fetchInBackground(transport, server, "/hold/d");
 			server.awaitRequests(5, WAIT);
@@ -137,15 +138,15 @@ class IdlePoolTests {
 					.isTrue();
 			}
 			assertThat(transport.stats().destination(servers.get(1).destination())).as("server 2 has nothing pooled")
-				.satisfiesAnyOf((stats) -> assertThat(stats).isNull(),
-						(stats) -> assertThat(stats.idle()).isZero());
+				.satisfiesAnyOf((stats) -> assertThat(stats).isNull(), (stats) -> assertThat(stats.idle()).isZero());
 		}
 		finally {
 			servers.forEach(ScriptedServer::close);
 		}
 	}
 
-	// Go: TestTransportMaxPerHostIdleConns, TestTransportPoolClosesConnsPastMaxIdleConnsPerHost
+	// Go: TestTransportMaxPerHostIdleConns,
+	// TestTransportPoolClosesConnsPastMaxIdleConnsPerHost
 	@Test
 	void maxIdleConnsPerHostClosesTheConnectionReturnedAboveTheCap() throws Exception {
 		HeldResponses held = new HeldResponses();

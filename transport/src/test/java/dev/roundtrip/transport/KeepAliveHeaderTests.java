@@ -16,12 +16,11 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code honor-keep-alive-header} (issue #5, behaviour 2; DESIGN 2.1; Go
- * #15508): a response's {@code Keep-Alive: timeout=N} closes its connection
- * once idle longer than N seconds (or {@code idle-conn-timeout}, whichever is
- * shorter), and {@code max=M} stops its reuse after M requests in total.
- * Malformed values are ignored. Off, the header is ignored as Go does. Time
- * is the transport's clock, advanced by the test.
+ * {@code honor-keep-alive-header} (issue #5, behaviour 2; DESIGN 2.1; Go #15508): a
+ * response's {@code Keep-Alive: timeout=N} closes its connection once idle longer than N
+ * seconds (or {@code idle-conn-timeout}, whichever is shorter), and {@code max=M} stops
+ * its reuse after M requests in total. Malformed values are ignored. Off, the header is
+ * ignored as Go does. Time is the transport's clock, advanced by the test.
  */
 class KeepAliveHeaderTests {
 
@@ -64,7 +63,8 @@ class KeepAliveHeaderTests {
 		}
 	}
 
-	// The dropped connection's replacement must be pooled like any other and reused by the next request.
+	// The dropped connection's replacement must be pooled like any other and reused by
+	// the next request.
 	@Test
 	void theConnectionDialedAfterAnExpiredOneWasDroppedIsReusedAndShownInStats() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
@@ -83,10 +83,12 @@ class KeepAliveHeaderTests {
 	void theShorterOfTheKeepAliveTimeoutAndIdleConnTimeoutApplies() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
 		try (ScriptedServer server = keepAliveServer("timeout=5");
-				Transport shorterSetting = Transport.builder().idleConnTimeout(Duration.ofSeconds(3))
+				Transport shorterSetting = Transport.builder()
+					.idleConnTimeout(Duration.ofSeconds(3))
 					.nanoClock(clock)
 					.build();
-				Transport longerSetting = Transport.builder().idleConnTimeout(Duration.ofSeconds(10))
+				Transport longerSetting = Transport.builder()
+					.idleConnTimeout(Duration.ofSeconds(10))
 					.nanoClock(clock)
 					.build()) {
 			Fetch.text(shorterSetting, server.uri("/a"));
@@ -157,7 +159,8 @@ class KeepAliveHeaderTests {
 				Transport transport = Transport.builder().nanoClock(clock).listener(listener).build()) {
 			for (int i = 1; i <= 5; i++) {
 				assertThat(Fetch.text(transport, server.uri("/" + i))).isEqualTo("ok");
-				// Longer than any small number misread as a timeout, shorter than idle-conn-timeout.
+				// Longer than any small number misread as a timeout, shorter than
+				// idle-conn-timeout.
 				clock.advance(Duration.ofSeconds(30));
 			}
 			assertThat(server.connectionIdsOfRequests()).containsOnly(1);
@@ -180,8 +183,7 @@ class KeepAliveHeaderTests {
 
 	@Test
 	void aKeepAliveTimeoutOfZeroMeansTheConnectionIsNotKeptIdle() throws Exception {
-		try (ScriptedServer server = keepAliveServer("timeout=0");
-				Transport transport = Transport.builder().build()) {
+		try (ScriptedServer server = keepAliveServer("timeout=0"); Transport transport = Transport.builder().build()) {
 			Fetch.text(transport, server.uri("/1"));
 			Fetch.text(transport, server.uri("/2"));
 			assertThat(server.connectionIdsOfRequests()).containsExactly(1, 2);
@@ -189,7 +191,8 @@ class KeepAliveHeaderTests {
 		}
 	}
 
-	// timeout=9999999999 is some 317 years: well formed, and as good as no timeout at all.
+	// timeout=9999999999 is some 317 years: well formed, and as good as no timeout at
+	// all.
 	@Test
 	void aHugeKeepAliveTimeoutWithNoIdleConnTimeoutKeepsTheConnection() throws Exception {
 		FakeNanoClock clock = new FakeNanoClock();
@@ -214,7 +217,8 @@ class KeepAliveHeaderTests {
 				ex.respond(200, "ok");
 			}
 		}); Transport transport = Transport.builder().nanoClock(clock).build()) {
-			// Two connections at once: hold the first response open while the second is sent.
+			// Two connections at once: hold the first response open while the second is
+			// sent.
 			Response first = transport.roundTrip(Request.get(server.uri("/a")));
 			Fetch.text(transport, server.uri("/b"));
 			Fetch.readToEof(first);

@@ -16,9 +16,9 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keep-alive reuse (issue #2, behaviour 1; DESIGN 2.3 and section 4's table):
- * sequential requests whose bodies are read to EOF share one connection,
- * whether or not the body is closed.
+ * Keep-alive reuse (issue #2, behaviour 1; DESIGN 2.3 and section 4's table): sequential
+ * requests whose bodies are read to EOF share one connection, whether or not the body is
+ * closed.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KeepAliveTests {
@@ -38,8 +38,7 @@ class KeepAliveTests {
 				}
 			}
 			assertOneConnectionCarried(server, 5);
-			assertThat(listener.events(RecordingListener.Kind.ACQUIRED))
-				.extracting(RecordingListener.Event::reused)
+			assertThat(listener.events(RecordingListener.Kind.ACQUIRED)).extracting(RecordingListener.Event::reused)
 				.containsExactly(false, true, true, true, true);
 			assertThat(transport.stats().idle()).isEqualTo(1);
 			assertThat(transport.stats().active()).isZero();
@@ -53,7 +52,8 @@ class KeepAliveTests {
 				Transport transport = Transport.builder().build()) {
 			for (int i = 1; i <= 5; i++) {
 				Response response = transport.roundTrip(Request.get(server.uri("/" + i)));
-				// Deliberately never closed: reading to EOF alone must give the connection back.
+				// Deliberately never closed: reading to EOF alone must give the
+				// connection back.
 				assertThat(Fetch.readToEof(response)).isEqualTo("hello /" + i);
 			}
 			assertOneConnectionCarried(server, 5);
@@ -62,8 +62,10 @@ class KeepAliveTests {
 		}
 	}
 
-	// Go: TestTransportReadToEndReusesConn (its one Read returns the whole body and io.EOF together;
-	// Java cannot return both, so reading the last byte of a Content-Length body is the EOF)
+	// Go: TestTransportReadToEndReusesConn (its one Read returns the whole body and
+	// io.EOF together;
+	// Java cannot return both, so reading the last byte of a Content-Length body is the
+	// EOF)
 	@Test
 	void contentLengthBodyReadToItsLastByteReturnsTheConnectionWithoutAnotherRead() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "foobar"));
@@ -77,12 +79,13 @@ class KeepAliveTests {
 		}
 	}
 
-	// Go: TestTransportReadToEndReusesConn ("/chunked/"), TestTransportReuseConnection_Gzip_Chunked
+	// Go: TestTransportReadToEndReusesConn ("/chunked/"),
+	// TestTransportReuseConnection_Gzip_Chunked
 	@Test
 	void chunkedBodiesReadToEofShareOneConnectionWhetherClosedOrNot() throws Exception {
-		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.write(ServerExchange.head(200, -1,
-				"Transfer-Encoding: chunked") + "\r\n" + "6\r\nhello \r\n" + Integer.toHexString(ex.target().length())
-				+ "\r\n" + ex.target() + "\r\n0\r\n\r\n"));
+		try (ScriptedServer server = ScriptedServer.start(
+				(ex) -> ex.write(ServerExchange.head(200, -1, "Transfer-Encoding: chunked") + "\r\n" + "6\r\nhello \r\n"
+						+ Integer.toHexString(ex.target().length()) + "\r\n" + ex.target() + "\r\n0\r\n\r\n"));
 				Transport transport = Transport.builder().build()) {
 			for (int i = 1; i <= 6; i++) {
 				Response response = transport.roundTrip(Request.get(server.uri("/chunk" + i)));

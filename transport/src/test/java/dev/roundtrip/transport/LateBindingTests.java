@@ -15,22 +15,23 @@ import dev.roundtrip.transport.testing.ScriptedServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Late binding (issue #2, behaviour 4; DESIGN 2.2): a request waiting for its
- * dial takes a connection returned meanwhile, and the dial's connection then
- * goes to the pool.
+ * Late binding (issue #2, behaviour 4; DESIGN 2.2): a request waiting for its dial takes
+ * a connection returned meanwhile, and the dial's connection then goes to the pool.
  *
- * <p>The dial is made slow at the socket level: the server stops accepting and
- * the test fills the kernel's accept queue (listen backlog 1), so the
- * transport's SYN is dropped and retried by the kernel about a second later.
- * Once the test resumes accepting, that retry completes the dial. So each test
- * here takes about a second.
+ * <p>
+ * The dial is made slow at the socket level: the server stops accepting and the test
+ * fills the kernel's accept queue (listen backlog 1), so the transport's SYN is dropped
+ * and retried by the kernel about a second later. Once the test resumes accepting, that
+ * retry completes the dial. So each test here takes about a second.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LateBindingTests {
 
 	private static final Duration WAIT = Await.PROMPTLY;
 
-	/** Long enough for the kernel's SYN retries (1 s, then 3 s) after accepting resumes. */
+	/**
+	 * Long enough for the kernel's SYN retries (1 s, then 3 s) after accepting resumes.
+	 */
 	private static final Duration SLOW_DIAL = Duration.ofSeconds(10);
 
 	private final CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -44,7 +45,8 @@ class LateBindingTests {
 		});
 	}
 
-	// Go: TestTransportPoolConnConnectionBecomesAvailableDuringDial, TestTransportSocketLateBinding
+	// Go: TestTransportPoolConnConnectionBecomesAvailableDuringDial,
+	// TestTransportSocketLateBinding
 	@Test
 	void requestWaitingForItsDialTakesAConnectionReturnedMeanwhile() throws Exception {
 		RecordingListener listener = new RecordingListener();
@@ -64,8 +66,7 @@ class LateBindingTests {
 			assertThat(first.get(WAIT)).isEqualTo("/first");
 			assertThat(second.get(WAIT)).as("served before its own dial completed").isEqualTo("/second");
 			assertThat(server.request("/second").connectionId()).isEqualTo(1);
-			assertThat(listener.events(RecordingListener.Kind.ACQUIRED))
-				.extracting(RecordingListener.Event::reused)
+			assertThat(listener.events(RecordingListener.Kind.ACQUIRED)).extracting(RecordingListener.Event::reused)
 				.as("/first dialed, /second handed /first's connection")
 				.containsExactly(false, true);
 

@@ -30,14 +30,14 @@ import dev.roundtrip.transport.testing.ServerExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code leak-detection} (issue #5, behaviour 4; DESIGN 2.1 and section 4):
- * a response dropped without its body reaching EOF or being closed is found
- * once unreachable, its connection closed and its slot released, the listener
- * told {@link CloseReason#LEAKED}, and one warning logged. Go keeps such
- * connections forever (seed cases 3-1 and 3-4).
+ * {@code leak-detection} (issue #5, behaviour 4; DESIGN 2.1 and section 4): a response
+ * dropped without its body reaching EOF or being closed is found once unreachable, its
+ * connection closed and its slot released, the listener told {@link CloseReason#LEAKED},
+ * and one warning logged. Go keeps such connections forever (seed cases 3-1 and 3-4).
  *
- * <p>Leaking happens in helper methods, so no reference to a dropped response
- * survives in the test's own frame.
+ * <p>
+ * Leaking happens in helper methods, so no reference to a dropped response survives in
+ * the test's own frame.
  */
 class LeakDetectionTests {
 
@@ -83,7 +83,8 @@ class LeakDetectionTests {
 		this.julLogger.setUseParentHandlers(true);
 	}
 
-	// Seed 3-1: keep-alive on, not read, not closed. Go: six connections ESTABLISHED forever.
+	// Seed 3-1: keep-alive on, not read, not closed. Go: six connections ESTABLISHED
+	// forever.
 	@Test
 	void seedCase31LeakedResponsesHaveTheirConnectionsClosedOnceCollected() throws Exception {
 		RecordingListener listener = new RecordingListener();
@@ -105,14 +106,16 @@ class LeakDetectionTests {
 		}
 	}
 
-	// Seed 3-4: keep-alive off, not read, not closed. Go: the client sits in CLOSE_WAIT forever.
+	// Seed 3-4: keep-alive off, not read, not closed. Go: the client sits in CLOSE_WAIT
+	// forever.
 	@Test
 	void seedCase34WithKeepAlivesOffLeakedResponsesLeaveNoConnectionInCloseWait() throws Exception {
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			ex.respond(200, HELLO);
 			if ("close".equalsIgnoreCase(ex.header("Connection"))) {
-				// As Go's server: FIN after the response. The client's side is then in CLOSE_WAIT until it closes.
+				// As Go's server: FIN after the response. The client's side is then in
+				// CLOSE_WAIT until it closes.
 				ex.shutdownOutput();
 			}
 		}); Transport transport = Transport.builder().disableKeepAlives(true).listener(listener).build()) {
@@ -188,14 +191,17 @@ class LeakDetectionTests {
 				ex.respond(200, HELLO);
 			}
 		};
-		try (ScriptedServer server = ScriptedServer.start(handler); ScriptedServer other = ScriptedServer.start(handler);
+		try (ScriptedServer server = ScriptedServer.start(handler);
+				ScriptedServer other = ScriptedServer.start(handler);
 				Transport transport = Transport.builder().listener(listener).build()) {
 			useCorrectly(transport, server, 10_000);
 			server.awaitRequests(10_000, WAIT);
 			assertThat(server.acceptedConnections()).isEqualTo(1);
 			assertThat(listener.events(RecordingListener.Kind.CLOSED)).isEmpty();
-			// Each correctly used body unregistered itself from the cleaner as it ended, so a false positive
-			// would have shown already. A positive control: one response really dropped is found. (On another
+			// Each correctly used body unregistered itself from the cleaner as it ended,
+			// so a false positive
+			// would have shown already. A positive control: one response really dropped
+			// is found. (On another
 			// server: the scripted one closes a connection after 10,000 requests.)
 			sendAndDrop(transport, other, "/sentinel", 1);
 			ForcedGc.until(() -> !listener.events(RecordingListener.Kind.CLOSED).isEmpty(), GC_WAIT,
@@ -213,12 +219,14 @@ class LeakDetectionTests {
 		RecordingListener listener = new RecordingListener();
 		RecordingListener controlListener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
-				Transport transport = Transport.builder().leakDetection(LeakDetection.DISABLED)
+				Transport transport = Transport.builder()
+					.leakDetection(LeakDetection.DISABLED)
 					.listener(listener)
 					.build();
 				Transport control = Transport.builder().listener(controlListener).build()) {
 			sendAndDrop(transport, server, "/held", 1);
-			// The control transport's dropped response shows the collections and the cleaner did run.
+			// The control transport's dropped response shows the collections and the
+			// cleaner did run.
 			sendAndDrop(control, server, "/control", 1);
 			ForcedGc.until(() -> !controlListener.events(RecordingListener.Kind.CLOSED).isEmpty(), GC_WAIT,
 					"the control transport's leak to be found");
@@ -230,15 +238,16 @@ class LeakDetectionTests {
 		}
 	}
 
-	// A leaked response whose request had a timeout: the deadline closes the connection (Go closes it on the
-	// context's deadline and frees its slot then), and the leak is still reported once found.
+	// A leaked response whose request had a timeout: the deadline closes the connection
+	// (Go closes it on the
+	// context's deadline and frees its slot then), and the leak is still reported once
+	// found.
 	@Test
 	void aLeakedResponseWhoseRequestTimeoutPassedIsClosedAtTheDeadlineAndStillReported() throws Exception {
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
 				Transport transport = Transport.builder().listener(listener).build()) {
-			sendAndDrop(transport,
-					Request.builder("GET", server.uri("/timed")).timeout(Duration.ofMillis(50)).build());
+			sendAndDrop(transport, Request.builder("GET", server.uri("/timed")).timeout(Duration.ofMillis(50)).build());
 			server.awaitClientClosed(1, WAIT);
 			// Without any collection: the deadline alone ended the exchange.
 			assertThat(listener.awaitCloseOf(server.connection(1).clientPort(), WAIT)).isEqualTo(CloseReason.TIMEOUT);
@@ -268,16 +277,17 @@ class LeakDetectionTests {
 		}
 	}
 
-	// Go: a context deadline closes the connection and frees its MaxConnsPerHost slot at once (decConnsPerHost).
+	// Go: a context deadline closes the connection and frees its MaxConnsPerHost slot at
+	// once (decConnsPerHost).
 	@Test
-	void aConnectionClosedByItsRequestTimeoutFreesItsSlotWithoutWaitingForTheResponseToBeCollected()
-			throws Exception {
+	void aConnectionClosedByItsRequestTimeoutFreesItsSlotWithoutWaitingForTheResponseToBeCollected() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
 				Transport transport = Transport.builder().maxConnsPerHost(1).build()) {
 			Response held = transport
 				.roundTrip(Request.builder("GET", server.uri("/timed")).timeout(Duration.ofMillis(50)).build());
 			server.awaitClientClosed(1, WAIT);
-			// The caller still holds the response (no leak, no GC): the deadline alone closed the connection.
+			// The caller still holds the response (no leak, no GC): the deadline alone
+			// closed the connection.
 			Background<String> next = Background.start("next", () -> Fetch.text(transport, server.uri("/next")));
 			try {
 				assertThat(next.get(WAIT)).isEqualTo(HELLO);
@@ -302,14 +312,20 @@ class LeakDetectionTests {
 		}
 	}
 
-	/** The warnings about requests to {@code server}: other tests' leaks may be found during this one. */
+	/**
+	 * The warnings about requests to {@code server}: other tests' leaks may be found
+	 * during this one.
+	 */
 	private List<LogRecord> warningsAbout(ScriptedServer server) {
 		return this.warnings.stream()
 			.filter((record) -> record.getMessage().contains(server.url("/")))
 			.collect(Collectors.toList());
 	}
 
-	/** Sends {@code count} GETs and drops each response unread and unclosed (seed: doReqNotReadEOFWithoutClose). */
+	/**
+	 * Sends {@code count} GETs and drops each response unread and unclosed (seed:
+	 * doReqNotReadEOFWithoutClose).
+	 */
 	private static void sendAndDrop(Transport transport, ScriptedServer server, String path, int count)
 			throws IOException {
 		for (int i = 0; i < count; i++) {

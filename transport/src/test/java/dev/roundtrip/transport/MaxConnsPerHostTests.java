@@ -20,14 +20,15 @@ import dev.roundtrip.transport.testing.ScriptedServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code max-conns-per-host} (issue #2, behaviour 3; DESIGN 2.2): requests
- * over the limit wait in FIFO order; a waiter that is canceled, times out or
- * is interrupted leaves the queue and leaks no slot; a connection that closes
- * hands its slot to the first live waiter.
+ * {@code max-conns-per-host} (issue #2, behaviour 3; DESIGN 2.2): requests over the limit
+ * wait in FIFO order; a waiter that is canceled, times out or is interrupted leaves the
+ * queue and leaks no slot; a connection that closes hands its slot to the first live
+ * waiter.
  *
- * <p>In every test the request to {@code /first} takes the only slot and its
- * response is held until the test releases it; every other request is
- * answered at once with its own target.
+ * <p>
+ * In every test the request to {@code /first} takes the only slot and its response is
+ * held until the test releases it; every other request is answered at once with its own
+ * target.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MaxConnsPerHostTests {
@@ -38,7 +39,10 @@ class MaxConnsPerHostTests {
 
 	private final RecordingListener listener = new RecordingListener();
 
-	/** {@code /first} is held; with {@code closeFirst} its response says {@code Connection: close}. */
+	/**
+	 * {@code /first} is held; with {@code closeFirst} its response says
+	 * {@code Connection: close}.
+	 */
 	private ScriptedServer startServer(boolean closeFirst) {
 		return ScriptedServer.start((ex) -> {
 			if (ex.target().equals("/first")) {
@@ -109,7 +113,8 @@ class MaxConnsPerHostTests {
 		}
 	}
 
-	// Go: TestCancelRequestWhenSharingConnection, TestTransportPersistConnContextLeakMaxConnsPerHost
+	// Go: TestCancelRequestWhenSharingConnection,
+	// TestTransportPersistConnContextLeakMaxConnsPerHost
 	@Test
 	void canceledWaiterLeavesTheQueueAndLeaksNoSlot() throws Exception {
 		try (ScriptedServer server = startServer(true); Transport transport = limitOne()) {
@@ -135,14 +140,16 @@ class MaxConnsPerHostTests {
 		try (ScriptedServer server = startServer(true); Transport transport = limitOne()) {
 			Background<String> first = fetch(transport, server, "/first");
 			server.awaitRequests(1, WAIT);
-			Call call = transport.newCall(
-					Request.builder("GET", server.uri("/timed-out")).timeout(Duration.ofMillis(300)).build());
+			Call call = transport
+				.newCall(Request.builder("GET", server.uri("/timed-out")).timeout(Duration.ofMillis(300)).build());
 			Background<String> waiter = execute(call);
 
 			Throwable failure = waiter.failure(WAIT);
 
 			assertThat(failure).isInstanceOf(TransportTimeoutException.class)
-				.message().as("names the setting").containsIgnoringCase(Limit.CALL.setting());
+				.message()
+				.as("names the setting")
+				.containsIgnoringCase(Limit.CALL.setting());
 			assertThat(((TransportTimeoutException) failure).limit()).isEqualTo(Limit.CALL);
 			assertAcquireFailed(AcquireFailure.TIMEOUT);
 			assertWaiterLeftAndNoSlotLeaked(server, transport, first, "/timed-out");
@@ -183,7 +190,8 @@ class MaxConnsPerHostTests {
 			assertThat(w1.failure(WAIT)).isInstanceOf(CanceledException.class);
 			Await.until(() -> transport.stats().waiting() == 2, WAIT, () -> "2 waiting: " + transport.stats());
 
-			// /first's response says Connection: close: its connection closes and frees the slot.
+			// /first's response says Connection: close: its connection closes and frees
+			// the slot.
 			this.releaseFirst.countDown();
 			assertThat(first.get(WAIT)).isEqualTo("/first");
 			assertThat(w2.get(WAIT)).isEqualTo("/w2");
@@ -200,8 +208,8 @@ class MaxConnsPerHostTests {
 
 	/**
 	 * After the waiter gave up: nobody waits, the held request completes and its
-	 * connection closes ({@code Connection: close}), and a new request still gets
-	 * a connection. Had the waiter kept a slot, the new request could not dial.
+	 * connection closes ({@code Connection: close}), and a new request still gets a
+	 * connection. Had the waiter kept a slot, the new request could not dial.
 	 */
 	private void assertWaiterLeftAndNoSlotLeaked(ScriptedServer server, Transport transport, Background<String> first,
 			String waiterTarget) {

@@ -12,14 +12,14 @@ import dev.roundtrip.transport.testing.ScriptedServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Responses without a body (issue #2, behaviour 8; DESIGN 2.3; GO-TRANSPORT
- * "When a connection is not reused"): HEAD, 204, 304, {@code Content-Length: 0},
- * and the 1xx responses before a final one have no body, so the connection
- * goes back at once: the next request reuses it although the first
- * {@link Response} is never read nor closed.
+ * Responses without a body (issue #2, behaviour 8; DESIGN 2.3; GO-TRANSPORT "When a
+ * connection is not reused"): HEAD, 204, 304, {@code Content-Length: 0}, and the 1xx
+ * responses before a final one have no body, so the connection goes back at once: the
+ * next request reuses it although the first {@link Response} is never read nor closed.
  *
- * <p>The server answers {@code /first} with the scripted bytes and everything
- * else with its target.
+ * <p>
+ * The server answers {@code /first} with the scripted bytes and everything else with its
+ * target.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NoBodyResponseTests {
@@ -51,7 +51,8 @@ class NoBodyResponseTests {
 		});
 	}
 
-	// Go: TestNoBodyOnChunked304Response; a 304's Content-Length describes the representation, not a body
+	// Go: TestNoBodyOnChunked304Response; a 304's Content-Length describes the
+	// representation, not a body
 	@Test
 	void notModifiedResponseReturnsTheConnectionAtOnceWhateverItsFramingHeadersSay() throws Exception {
 		assertReusedWithoutTouchingTheFirstResponse("GET",
@@ -61,8 +62,10 @@ class NoBodyResponseTests {
 				});
 	}
 
-	// Go: TestTransportReuseConnEmptyResponseBody; GO-TRANSPORT: "responses with no body (HEAD,
-	// Content-Length 0, 204, 304) return the connection before the caller even sees the response"
+	// Go: TestTransportReuseConnEmptyResponseBody; GO-TRANSPORT: "responses with no body
+	// (HEAD,
+	// Content-Length 0, 204, 304) return the connection before the caller even sees the
+	// response"
 	@Test
 	void emptyContentLengthResponseReturnsTheConnectionAtOnce() throws Exception {
 		assertReusedWithoutTouchingTheFirstResponse("GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
@@ -104,10 +107,9 @@ class NoBodyResponseTests {
 	}
 
 	/**
-	 * Sends {@code method /first}, answered with {@code response}; without
-	 * reading or closing that response, GETs {@code /second}, which must arrive on
-	 * the same connection and get its own answer. Then runs {@code checks} on the
-	 * first response.
+	 * Sends {@code method /first}, answered with {@code response}; without reading or
+	 * closing that response, GETs {@code /second}, which must arrive on the same
+	 * connection and get its own answer. Then runs {@code checks} on the first response.
 	 */
 	private static void assertReusedWithoutTouchingTheFirstResponse(String method, String response,
 			ResponseCheck checks) throws Exception {

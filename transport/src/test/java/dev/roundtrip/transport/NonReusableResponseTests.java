@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Responses that forbid reuse (issue #2, behaviour 8; DESIGN 2.3):
- * {@code Connection: close}, HTTP/1.0 without keep-alive, and a body delimited
- * by the connection's close. The client closes such a connection itself once
- * the body is read (the servers here never close first, except where closing
- * is what ends the body, and then they only half-close so the client's close
- * is still seen), and the next request gets a new one.
+ * {@code Connection: close}, HTTP/1.0 without keep-alive, and a body delimited by the
+ * connection's close. The client closes such a connection itself once the body is read
+ * (the servers here never close first, except where closing is what ends the body, and
+ * then they only half-close so the client's close is still seen), and the next request
+ * gets a new one.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NonReusableResponseTests {
@@ -44,11 +44,14 @@ class NonReusableResponseTests {
 		assertNotReused("HTTP/1.1 200 OK\r\n\r\n" + "foo ".repeat(5000), true);
 	}
 
-	/** The counterpart: HTTP/1.0 with {@code Connection: keep-alive} and a length may be reused. */
+	/**
+	 * The counterpart: HTTP/1.0 with {@code Connection: keep-alive} and a length may be
+	 * reused.
+	 */
 	@Test
 	void http10ResponseWithKeepAliveIsReused() throws Exception {
-		try (ScriptedServer server = ScriptedServer.start(
-				(ex) -> ex.write("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello"));
+		try (ScriptedServer server = ScriptedServer
+			.start((ex) -> ex.write("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello"));
 				Transport transport = Transport.builder().build()) {
 			assertThat(Fetch.text(transport, server.uri("/1"))).isEqualTo("hello");
 			assertThat(Fetch.text(transport, server.uri("/2"))).isEqualTo("hello");
@@ -57,9 +60,9 @@ class NonReusableResponseTests {
 	}
 
 	/**
-	 * {@code /1} gets {@code response}; then the server half-closes if
-	 * {@code halfClose} (the end of a close-delimited body). The client must close
-	 * connection 1 and send {@code /2} on connection 2.
+	 * {@code /1} gets {@code response}; then the server half-closes if {@code halfClose}
+	 * (the end of a close-delimited body). The client must close connection 1 and send
+	 * {@code /2} on connection 2.
 	 */
 	private void assertNotReused(String response, boolean halfClose) throws Exception {
 		String body = response.substring(response.indexOf("\r\n\r\n") + 4);

@@ -26,16 +26,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * HTTP proxies. Plain requests go to the proxy in absolute form with
- * {@code Proxy-Authorization: Basic} from the proxy URL; https requests go
- * through a {@code CONNECT} tunnel, then TLS with the origin inside it, and
- * {@code Proxy-Authorization} never reaches the origin. Connections are
- * pooled per proxy.
+ * {@code Proxy-Authorization: Basic} from the proxy URL; https requests go through a
+ * {@code CONNECT} tunnel, then TLS with the origin inside it, and
+ * {@code Proxy-Authorization} never reaches the origin. Connections are pooled per proxy.
  *
- * <p>An explicit {@code proxy.url} applies to every request, loopback targets
- * included, which is what lets these tests run on loopback alone. The
- * environment's proxies never apply to loopback targets, so their rules
- * ({@code HTTP_PROXY}, {@code HTTPS_PROXY}, {@code NO_PROXY}) are tested on
- * {@link ProxyConfig} directly, with an injected environment.
+ * <p>
+ * An explicit {@code proxy.url} applies to every request, loopback targets included,
+ * which is what lets these tests run on loopback alone. The environment's proxies never
+ * apply to loopback targets, so their rules ({@code HTTP_PROXY}, {@code HTTPS_PROXY},
+ * {@code NO_PROXY}) are tested on {@link ProxyConfig} directly, with an injected
+ * environment.
  */
 class ProxyTests {
 
@@ -74,7 +74,9 @@ class ProxyTests {
 	@Test
 	void proxyWithoutCredentialsSendsNoProxyAuthorizationOfItsOwn() throws Exception {
 		try (ScriptedServer proxy = ScriptedServer.start((ex) -> ex.respond(200, "proxied"));
-				Transport transport = Transport.builder().proxy(URI.create("http://127.0.0.1:" + proxy.port())).build()) {
+				Transport transport = Transport.builder()
+					.proxy(URI.create("http://127.0.0.1:" + proxy.port()))
+					.build()) {
 			assertThat(Fetch.text(transport, URI.create("http://127.0.0.1:9/"))).isEqualTo("proxied");
 			assertThat(proxy.requests().get(0).header("Proxy-Authorization")).isNull();
 		}
@@ -118,7 +120,8 @@ class ProxyTests {
 		}
 	}
 
-	// Go: TestOnProxyConnectResponse (non-200 closes the connection), TestRoundTripReturnsProxyError
+	// Go: TestOnProxyConnectResponse (non-200 closes the connection),
+	// TestRoundTripReturnsProxyError
 	@Test
 	void connectRefusedByTheProxyIsAClearErrorAndTheConnectionIsClosed() throws Exception {
 		try (TunnelProxy proxy = TunnelProxy.start(TunnelProxy.Mode.REFUSE_407);
@@ -190,8 +193,7 @@ class ProxyTests {
 			.as("lower case when upper case is empty, and no scheme means http://")
 			.isEqualTo("https-proxy.internal:8443");
 
-		ProxyConfig both = ProxyConfig
-			.fromEnvironment(Map.of("HTTP_PROXY", "upper:1", "http_proxy", "lower:2")::get);
+		ProxyConfig both = ProxyConfig.fromEnvironment(Map.of("HTTP_PROXY", "upper:1", "http_proxy", "lower:2")::get);
 		assertThat(both.forTarget("http", "example.com", 80).authority()).isEqualTo("upper:1");
 		assertThat(both.forTarget("https", "example.com", 443)).as("no HTTPS_PROXY: direct").isNull();
 
@@ -249,7 +251,8 @@ class ProxyTests {
 		assertThat(config.toString()).doesNotContain("p%40ss");
 	}
 
-	// Go: httpproxy ("refusing to use HTTP_PROXY value in CGI environment"), parseProxy's scheme check
+	// Go: httpproxy ("refusing to use HTTP_PROXY value in CGI environment"), parseProxy's
+	// scheme check
 	@Test
 	void unusableEnvironmentProxiesFailTheRequestsTheyWouldCarryWithAClearMessage() throws Exception {
 		ProxyConfig socks = ProxyConfig.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://user:secret@proxy:1080")::get);

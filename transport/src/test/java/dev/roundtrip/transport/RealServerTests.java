@@ -41,18 +41,18 @@ import dev.roundtrip.transport.testing.RecordingListener.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The important behaviours again, against real servers on loopback rather than
- * a scripted one: embedded Tomcat (a plain servlet, no Spring) always, and
- * nginx when the machine has it (else those tests are skipped, saying so).
- * The scripted-server suites pin the exact bytes; these show that the same
- * behaviours hold against the framing, keep-alive policies and timing of
- * servers people run: reuse, chunked and gzip bodies, request bodies,
- * {@code Expect: 100-continue}, the servers' own keep-alive limits and idle
+ * The important behaviours again, against real servers on loopback rather than a scripted
+ * one: embedded Tomcat (a plain servlet, no Spring) always, and nginx when the machine
+ * has it (else those tests are skipped, saying so). The scripted-server suites pin the
+ * exact bytes; these show that the same behaviours hold against the framing, keep-alive
+ * policies and timing of servers people run: reuse, chunked and gzip bodies, request
+ * bodies, {@code Expect: 100-continue}, the servers' own keep-alive limits and idle
  * timeouts, and many threads at once.
  *
- * <p>Connections are counted from both ends: the transport's listener (dials,
- * reused acquisitions, close reasons) and, on Tomcat, the client ports the
- * servlet saw ({@code request.getRemotePort()}).
+ * <p>
+ * Connections are counted from both ends: the transport's listener (dials, reused
+ * acquisitions, close reasons) and, on Tomcat, the client ports the servlet saw
+ * ({@code request.getRemotePort()}).
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RealServerTests {
@@ -80,12 +80,12 @@ class RealServerTests {
 
 		@BeforeAll
 		void startTomcat() throws Exception {
-			this.tomcat = EmbeddedTomcat.start(this.servlet, Map.of(
-					DEFAULTS, Map.of(),
-					MAX_KEEP_ALIVE_5, Map.of("maxKeepAliveRequests", "5"),
-					// Tomcat's poller looks for expired connections once per selectorTimeout (default 1 s).
-					KEEP_ALIVE_TIMEOUT_200MS, Map.of("keepAliveTimeout", "200", "selectorTimeout", "20"),
-					CONTINUE_ON_READ, Map.of("continueResponseTiming", "onRead")));
+			this.tomcat = EmbeddedTomcat.start(this.servlet,
+					Map.of(DEFAULTS, Map.of(), MAX_KEEP_ALIVE_5, Map.of("maxKeepAliveRequests", "5"),
+							// Tomcat's poller looks for expired connections once per
+							// selectorTimeout (default 1 s).
+							KEEP_ALIVE_TIMEOUT_200MS, Map.of("keepAliveTimeout", "200", "selectorTimeout", "20"),
+							CONTINUE_ON_READ, Map.of("continueResponseTiming", "onRead")));
 		}
 
 		@AfterAll
@@ -143,7 +143,8 @@ class RealServerTests {
 			}
 		}
 
-		// Go: TestTransportGzip, TestTransportReuseConnection_Gzip_Chunked, TestTransportReuseConnection_Gzip_ContentLength
+		// Go: TestTransportGzip, TestTransportReuseConnection_Gzip_Chunked,
+		// TestTransportReuseConnection_Gzip_ContentLength
 		@Test
 		void gzipBodiesAreDecodedTransparentlyAndTheConnectionIsReused() throws Exception {
 			RecordingListener listener = new RecordingListener();
@@ -165,7 +166,8 @@ class RealServerTests {
 			}
 		}
 
-		// Go: TestTransportGzip (a request that set Accept-Encoding itself gets the body as sent)
+		// Go: TestTransportGzip (a request that set Accept-Encoding itself gets the body
+		// as sent)
 		@Test
 		void gzipAskedForByTheCallerIsLeftEncoded() throws Exception {
 			try (Transport transport = Transport.builder().build()) {
@@ -212,8 +214,10 @@ class RealServerTests {
 			}
 		}
 
-		// Go: TestTransportExpect100ContinueSent. The transport would wait an hour for the 100 and the
-		// exchange is bounded to seconds, so a body that arrives was sent on Tomcat's 100 Continue.
+		// Go: TestTransportExpect100ContinueSent. The transport would wait an hour for
+		// the 100 and the
+		// exchange is bounded to seconds, so a body that arrives was sent on Tomcat's 100
+		// Continue.
 		@Test
 		void expectContinueIsAnsweredByTomcatAndTheBodyFollows() throws Exception {
 			RecordingListener listener = new RecordingListener();
@@ -239,8 +243,10 @@ class RealServerTests {
 			}
 		}
 
-		// Go: TestTransportExpect100Continue200ResponseWithConnClose. With continueResponseTiming=onRead,
-		// a servlet that never reads the body gets no 100 Continue sent: Tomcat answers 401 and closes.
+		// Go: TestTransportExpect100Continue200ResponseWithConnClose. With
+		// continueResponseTiming=onRead,
+		// a servlet that never reads the body gets no 100 Continue sent: Tomcat answers
+		// 401 and closes.
 		@Test
 		void expectContinueRefusedByTheServletGetsTheFinalAnswerAndTheNextRequestSucceeds() throws Exception {
 			byte[] body = Payloads.text(64 * 1024, 4);
@@ -271,7 +277,8 @@ class RealServerTests {
 			}
 		}
 
-		// Tomcat's maxKeepAliveRequests: its last response on a connection says Connection: close.
+		// Tomcat's maxKeepAliveRequests: its last response on a connection says
+		// Connection: close.
 		// Go: TestTransportConnectionCloseOnResponse
 		@Test
 		void tomcatsMaxKeepAliveRequestsRotatesConnectionsWithoutAFailedRequest() throws Exception {
@@ -279,7 +286,8 @@ class RealServerTests {
 			List<String> connectionHeaders = new ArrayList<>();
 			try (Transport transport = Transport.builder().listener(listener).build()) {
 				for (int i = 1; i <= 20; i++) {
-					try (Response response = transport.roundTrip(get(this.tomcat.uri(MAX_KEEP_ALIVE_5, "/hello/" + i)))) {
+					try (Response response = transport
+						.roundTrip(get(this.tomcat.uri(MAX_KEEP_ALIVE_5, "/hello/" + i)))) {
 						assertThat(text(response)).isEqualTo("hello /hello/" + i);
 						connectionHeaders.add(String.valueOf(response.headers().get("Connection")));
 					}
@@ -293,24 +301,28 @@ class RealServerTests {
 				assertServerSawTheDialedConnections(listener, 4);
 				assertThat(this.servlet.requestsByClientPort().values()).containsOnly(5);
 				assertThat(listener.events(Kind.CLOSED)).extracting(Event::reason)
-					.containsExactly(CloseReason.RESPONSE_CLOSE, CloseReason.RESPONSE_CLOSE,
-							CloseReason.RESPONSE_CLOSE, CloseReason.RESPONSE_CLOSE);
+					.containsExactly(CloseReason.RESPONSE_CLOSE, CloseReason.RESPONSE_CLOSE, CloseReason.RESPONSE_CLOSE,
+							CloseReason.RESPONSE_CLOSE);
 				assertThat(transport.stats().open()).isZero();
 			}
 		}
 
-		// Go: TestTransportServerClosingUnexpectedly, TestRetryRequestsOnError (server closed an idle
-		// connection). The Keep-Alive header is ignored so that only the idle probe can notice.
+		// Go: TestTransportServerClosingUnexpectedly, TestRetryRequestsOnError (server
+		// closed an idle
+		// connection). The Keep-Alive header is ignored so that only the idle probe can
+		// notice.
 		@Test
 		void idleConnectionClosedByTomcatsKeepAliveTimeoutIsReplacedWithoutAFailedRequest() throws Exception {
 			RecordingListener listener = new RecordingListener();
 			try (Transport transport = Transport.builder().listener(listener).honorKeepAliveHeader(false).build()) {
-				try (Response response = transport.roundTrip(get(this.tomcat.uri(KEEP_ALIVE_TIMEOUT_200MS, "/hello/1")))) {
+				try (Response response = transport
+					.roundTrip(get(this.tomcat.uri(KEEP_ALIVE_TIMEOUT_200MS, "/hello/1")))) {
 					assertThat(text(response)).isEqualTo("hello /hello/1");
 				}
 				assertThat(transport.stats().idle()).isEqualTo(1);
 				awaitTomcatClosed(KEEP_ALIVE_TIMEOUT_200MS, onlyDialedPort(listener));
-				try (Response response = transport.roundTrip(get(this.tomcat.uri(KEEP_ALIVE_TIMEOUT_200MS, "/hello/2")))) {
+				try (Response response = transport
+					.roundTrip(get(this.tomcat.uri(KEEP_ALIVE_TIMEOUT_200MS, "/hello/2")))) {
 					assertThat(text(response)).isEqualTo("hello /hello/2");
 				}
 				assertThat(acquisitions(listener)).as("no stale connection handed out").containsExactly(false, false);
@@ -321,8 +333,10 @@ class RealServerTests {
 			}
 		}
 
-		// The same with the transport's defaults, three times over. Tomcat 11 sends no Keep-Alive header,
-		// so the idle probe is what notices; had it announced a timeout, the pool would have dropped the
+		// The same with the transport's defaults, three times over. Tomcat 11 sends no
+		// Keep-Alive header,
+		// so the idle probe is what notices; had it announced a timeout, the pool would
+		// have dropped the
 		// connection itself (IDLE_TIMEOUT). Either way no request may fail.
 		@Test
 		void idleConnectionClosedByTomcatsKeepAliveTimeoutIsReplacedWithDefaultSettings() throws Exception {
@@ -340,21 +354,26 @@ class RealServerTests {
 				assertServerSawTheDialedConnections(listener, 3);
 				assertThat(listener.events(Kind.CLOSED)).extracting(Event::reason)
 					.hasSize(2)
-					.allSatisfy((reason) -> assertThat(reason).isIn(CloseReason.SERVER_CLOSED, CloseReason.IDLE_TIMEOUT));
+					.allSatisfy(
+							(reason) -> assertThat(reason).isIn(CloseReason.SERVER_CLOSED, CloseReason.IDLE_TIMEOUT));
 				assertThat(this.servlet.requests()).isEqualTo(3);
 			}
 		}
 
-		// Go: TestTransportConcurrency, TestStressSurpriseServerCloses (the server's closes announced).
-		// Half the threads use the connector that closes every fifth response, so connections come and
+		// Go: TestTransportConcurrency, TestStressSurpriseServerCloses (the server's
+		// closes announced).
+		// Half the threads use the connector that closes every fifth response, so
+		// connections come and
 		// go under load.
 		@Test
 		void manyConcurrentRequestsAllSucceedAndLeaveNothingActive() throws Exception {
 			int threads = 64;
 			int requestsPerThread = 20;
 			RecordingListener listener = new RecordingListener();
-			// No idle caps: under this churn (every fifth response closes on one connector) late dials pool
-			// connections that sink to the bottom of the idle stack, more than the default caps of 100 at
+			// No idle caps: under this churn (every fifth response closes on one
+			// connector) late dials pool
+			// connections that sink to the bottom of the idle stack, more than the
+			// default caps of 100 at
 			// times, and MAX_IDLE closes would hide the closes this test is about.
 			try (Transport transport = Transport.builder()
 				.listener(listener)
@@ -374,20 +393,26 @@ class RealServerTests {
 				assertThat(stats.active()).isZero();
 				assertThat(stats.dialing()).isZero();
 				assertThat(stats.waiting()).isZero();
-				// Only Tomcat's announced closes end connections here (every fifth response on one connector).
+				// Only Tomcat's announced closes end connections here (every fifth
+				// response on one connector).
 				List<Event> closed = listener.events(Kind.CLOSED);
 				assertThat(closed).extracting(Event::reason)
 					.allSatisfy((reason) -> assertThat(reason).isEqualTo(CloseReason.RESPONSE_CLOSE))
 					.hasSizeGreaterThanOrEqualTo(threads / 2 * requestsPerThread / 5 / 2);
-				// Counted by connection, not by port: the kernel reuses the ports of closed connections.
-				// Close events are told just after the pool's books change, so wait for them to agree.
-				Await.until(() -> transport.stats().idle() == listener.events(Kind.DIAL_SUCCEEDED).size()
-						- listener.events(Kind.CLOSED).size(), WAIT,
+				// Counted by connection, not by port: the kernel reuses the ports of
+				// closed connections.
+				// Close events are told just after the pool's books change, so wait for
+				// them to agree.
+				Await.until(
+						() -> transport.stats().idle() == listener.events(Kind.DIAL_SUCCEEDED).size()
+								- listener.events(Kind.CLOSED).size(),
+						WAIT,
 						() -> "every dialed connection not closed is idle: " + transport.stats().idle() + " idle, "
 								+ listener.events(Kind.DIAL_SUCCEEDED).size() + " dialed, "
 								+ listener.events(Kind.CLOSED).size() + " closed");
 				Set<Integer> dialed = dialedPorts(listener);
-				// A dial that loses the race to a returned connection still pools its connection (as in Go),
+				// A dial that loses the race to a returned connection still pools its
+				// connection (as in Go),
 				// so some dialed connections may carry no request.
 				assertThat(this.servlet.requestsByClientPort().keySet()).as("client ports the servlet saw")
 					.isSubsetOf(dialed);
@@ -395,23 +420,28 @@ class RealServerTests {
 		}
 
 		/**
-		 * Waits until Tomcat has closed its end of the connection from
-		 * {@code clientPort} and, where the kernel shows it, its FIN has reached
-		 * the client (Tomcat forgets a connection a moment before it closes the
-		 * socket), so the next request meets a connection closed by the server.
+		 * Waits until Tomcat has closed its end of the connection from {@code clientPort}
+		 * and, where the kernel shows it, its FIN has reached the client (Tomcat forgets
+		 * a connection a moment before it closes the socket), so the next request meets a
+		 * connection closed by the server.
 		 */
 		private void awaitTomcatClosed(String connector, int clientPort) {
 			int serverPort = this.tomcat.port(connector);
-			Await.until(() -> !this.tomcat.openClientPorts(connector).contains(clientPort)
-					&& (!KernelTcpTable.isReadable() || KernelTcpTable.state(clientPort, serverPort)
-						.map((state) -> state.equals("CLOSE_WAIT"))
-						.orElse(true)), WAIT,
+			Await.until(
+					() -> !this.tomcat.openClientPorts(connector).contains(clientPort)
+							&& (!KernelTcpTable.isReadable() || KernelTcpTable.state(clientPort, serverPort)
+								.map((state) -> state.equals("CLOSE_WAIT"))
+								.orElse(true)),
+					WAIT,
 					() -> "Tomcat to close the idle connection from client port " + clientPort + " on " + connector
 							+ "; Tomcat holds connections from " + this.tomcat.openClientPorts(connector)
 							+ ", the client end is " + KernelTcpTable.state(clientPort, serverPort).orElse("gone"));
 		}
 
-		/** The servlet saw requests from exactly the client ports the transport dialed from. */
+		/**
+		 * The servlet saw requests from exactly the client ports the transport dialed
+		 * from.
+		 */
 		private void assertServerSawTheDialedConnections(RecordingListener listener, int connections) {
 			assertThat(dialedPorts(listener)).as("connections the transport dialed").hasSize(connections);
 			assertThat(this.servlet.requestsByClientPort().keySet()).as("client ports the servlet saw")
@@ -441,7 +471,8 @@ class RealServerTests {
 			}
 		}
 
-		// Per test rather than in @BeforeAll, so that each test is reported skipped, with this message.
+		// Per test rather than in @BeforeAll, so that each test is reported skipped, with
+		// this message.
 		@BeforeEach
 		void skipWithoutNginx() {
 			Assumptions.assumeTrue(this.nginx != null,
@@ -479,7 +510,8 @@ class RealServerTests {
 			}
 		}
 
-		// nginx's keepalive_requests: the last response on a connection says Connection: close.
+		// nginx's keepalive_requests: the last response on a connection says Connection:
+		// close.
 		@Test
 		void keepaliveRequestsRotatesConnectionsWithoutAFailedRequest() throws Exception {
 			RecordingListener listener = new RecordingListener();
@@ -501,7 +533,8 @@ class RealServerTests {
 			}
 		}
 
-		// Go: TestTransportGzip, TestTransportReuseConnection_Gzip_Chunked; sendfile for the plain one
+		// Go: TestTransportGzip, TestTransportReuseConnection_Gzip_Chunked; sendfile for
+		// the plain one
 		@Test
 		void oneMegabyteStaticFileIsReadExactlyPlainAndGzipped() throws Exception {
 			RecordingListener listener = new RecordingListener();
@@ -532,7 +565,9 @@ class RealServerTests {
 			RecordingListener listener = new RecordingListener();
 			try (Transport transport = Transport.builder().listener(listener).build()) {
 				for (int i = 0; i < 3; i++) {
-					Request headBig = Request.builder("HEAD", this.nginx.uri("/static/big.txt")).timeout(EXCHANGE).build();
+					Request headBig = Request.builder("HEAD", this.nginx.uri("/static/big.txt"))
+						.timeout(EXCHANGE)
+						.build();
 					try (Response response = transport.roundTrip(headBig)) {
 						assertThat(response.status()).isEqualTo(200);
 						assertThat(response.headers().get("Content-Length")).isEqualTo(String.valueOf(ONE_MEGABYTE));
@@ -561,7 +596,8 @@ class RealServerTests {
 			int requestsPerThread = 20;
 			try (Transport transport = Transport.builder().build()) {
 				List<Throwable> failures = concurrently(threads, requestsPerThread, (thread, i) -> {
-					// Every third request to /rotate/ makes nginx close a connection under load.
+					// Every third request to /rotate/ makes nginx close a connection
+					// under load.
 					String path = (i % 3 == 0) ? "/rotate/" + i : "/?i=" + i;
 					expectBody(transport, this.nginx.uri(path), NginxServer.HELLO);
 				});
@@ -585,8 +621,8 @@ class RealServerTests {
 	}
 
 	/**
-	 * Runs {@code requestsPerThread} requests on each of {@code threads}
-	 * threads at once and returns what failed; bounded in time.
+	 * Runs {@code requestsPerThread} requests on each of {@code threads} threads at once
+	 * and returns what failed; bounded in time.
 	 */
 	private static List<Throwable> concurrently(int threads, int requestsPerThread, ConcurrentRequest request)
 			throws Exception {
@@ -628,7 +664,10 @@ class RealServerTests {
 		}
 	}
 
-	/** A dial that lost its race to a returned connection may still be finishing (late binding). */
+	/**
+	 * A dial that lost its race to a returned connection may still be finishing (late
+	 * binding).
+	 */
 	private static void awaitLateDials(Transport transport) {
 		Await.until(() -> transport.stats().dialing() == 0, WAIT, () -> "late dials finished: " + transport.stats());
 	}
@@ -641,7 +680,10 @@ class RealServerTests {
 		return Request.builder("POST", uri).body(body).timeout(EXCHANGE).build();
 	}
 
-	/** A body of unknown length (so sent chunked), written in pieces of {@code piece} bytes. */
+	/**
+	 * A body of unknown length (so sent chunked), written in pieces of {@code piece}
+	 * bytes.
+	 */
 	private static Request.Body streamed(byte[] bytes, int piece) {
 		return new Request.Body() {
 

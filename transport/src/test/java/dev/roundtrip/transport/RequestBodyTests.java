@@ -17,10 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Request bodies: a known length goes with {@code Content-Length}, an unknown
- * one chunked; a server that answers before it has read the whole body (and
- * closes) gets its answer returned, and that connection is not reused; a body
- * that fails or breaks its own length fails the request, never retried.
+ * Request bodies: a known length goes with {@code Content-Length}, an unknown one
+ * chunked; a server that answers before it has read the whole body (and closes) gets its
+ * answer returned, and that connection is not reused; a body that fails or breaks its own
+ * length fails the request, never retried.
  */
 class RequestBodyTests {
 
@@ -39,7 +39,8 @@ class RequestBodyTests {
 		}
 	}
 
-	// Go: TestTransportRequestWriteRoundTrip (unknown length), TestTransportFlushesBodyChunks
+	// Go: TestTransportRequestWriteRoundTrip (unknown length),
+	// TestTransportFlushesBodyChunks
 	@Test
 	void bodyOfUnknownLengthIsSentChunked() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "got " + ex.bodyText()));
@@ -71,7 +72,8 @@ class RequestBodyTests {
 		}
 	}
 
-	// Go: TestZeroLengthPostAndResponse, transferWriter ("POST without a body says Content-Length: 0")
+	// Go: TestZeroLengthPostAndResponse, transferWriter ("POST without a body says
+	// Content-Length: 0")
 	@Test
 	void postWithoutABodySaysContentLengthZero() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok"));
@@ -82,18 +84,20 @@ class RequestBodyTests {
 	}
 
 	/**
-	 * The server reads the head, answers 413 and closes without reading the
-	 * body: the client's write fails part-way (the body is far larger than the
-	 * socket buffers), and the answer waiting in its receive buffer is returned.
+	 * The server reads the head, answers 413 and closes without reading the body: the
+	 * client's write fails part-way (the body is far larger than the socket buffers), and
+	 * the answer waiting in its receive buffer is returned.
 	 */
-	// Go: TestTransportPrefersResponseOverWriteError, TestTransportNoReuseAfterEarlyResponse, TestIssue3595
+	// Go: TestTransportPrefersResponseOverWriteError,
+	// TestTransportNoReuseAfterEarlyResponse, TestIssue3595
 	@Test
 	void earlyAnswerToABodyStillBeingSentIsReturnedAndItsConnectionIsNotReused() throws Exception {
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = ScriptedServer.builder().lazyBodies().start((ex) -> {
 			if (ex.method().equals("POST")) {
 				ex.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 9\r\n\r\ntoo large");
-				// Unread body bytes make the close a reset: the client's next write fails.
+				// Unread body bytes make the close a reset: the client's next write
+				// fails.
 				ex.close();
 				return;
 			}
@@ -111,7 +115,8 @@ class RequestBodyTests {
 		}
 	}
 
-	// Go: requestBodyReadError (a body that fails is the caller's error, not the connection's)
+	// Go: requestBodyReadError (a body that fails is the caller's error, not the
+	// connection's)
 	@Test
 	void bodyThatThrowsFailsTheRequestAndIsNotRetried() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok"));
@@ -136,7 +141,10 @@ class RequestBodyTests {
 				}
 
 			};
-			Request put = Request.builder("PUT", server.uri("/file")).header("Idempotency-Key", "k").body(failing).build();
+			Request put = Request.builder("PUT", server.uri("/file"))
+				.header("Idempotency-Key", "k")
+				.body(failing)
+				.build();
 			assertThatThrownBy(() -> transport.roundTrip(put)).isInstanceOf(IOException.class)
 				.hasMessageContaining("Request body failed")
 				.hasMessageContaining("the file went away")

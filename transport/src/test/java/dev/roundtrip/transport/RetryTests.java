@@ -23,21 +23,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Go's retry rules (DESIGN 2.4): a request that fails on a reused connection
- * before any response byte is sent once more on a new connection, if nothing
- * of it was written or if it is replayable; never after a failure on a new
- * connection, never twice. A server's 408 on an idle connection is dropped
- * silently.
+ * Go's retry rules (DESIGN 2.4): a request that fails on a reused connection before any
+ * response byte is sent once more on a new connection, if nothing of it was written or if
+ * it is replayable; never after a failure on a new connection, never twice. A server's
+ * 408 on an idle connection is dropped silently.
  */
 class RetryTests {
 
 	private static final Duration WAIT = Await.PROMPTLY;
 
-	/** Answers everything but the second request on the first connection, which it reads and then drops. */
+	/**
+	 * Answers everything but the second request on the first connection, which it reads
+	 * and then drops.
+	 */
 	private static ScriptedServer dropsSecondRequestOnFirstConnection() {
 		return ScriptedServer.start((ex) -> {
 			if (ex.connectionId() == 1 && ex.requestIndex() == 2) {
-				// Read, then closed without a byte of answer: after the pool's probe, as a server's idle timeout would.
+				// Read, then closed without a byte of answer: after the pool's probe, as
+				// a server's idle timeout would.
 				ex.close();
 				return;
 			}
@@ -45,7 +48,8 @@ class RetryTests {
 		});
 	}
 
-	// Go: TestRetryRequestsOnError ("IdempotentNoBodySomeWritten"), TestTransportServerClosingUnexpectedly
+	// Go: TestRetryRequestsOnError ("IdempotentNoBodySomeWritten"),
+	// TestTransportServerClosingUnexpectedly
 	@Test
 	void getIsRetriedOnANewConnectionWhenTheServerClosesTheReusedConnectionBeforeAnswering() throws Exception {
 		RecordingListener listener = new RecordingListener();
@@ -55,8 +59,7 @@ class RetryTests {
 			assertThat(Fetch.text(transport, server.uri("/2"))).isEqualTo("GET /2 on 2");
 			assertThat(requestsSeen(server)).containsExactly("GET /1 on 1", "GET /2 on 1", "GET /2 on 2");
 			assertThat(server.acceptedConnections()).isEqualTo(2);
-			assertThat(listener.events(RecordingListener.Kind.ACQUIRED))
-				.extracting(RecordingListener.Event::reused)
+			assertThat(listener.events(RecordingListener.Kind.ACQUIRED)).extracting(RecordingListener.Event::reused)
 				.as("first request dials, second reuses, its retry dials")
 				.containsExactly(false, true, false);
 		}
@@ -79,7 +82,8 @@ class RetryTests {
 		}
 	}
 
-	// Go: TestRetryRequestsOnError ("IdempotentSomeWritten" with an Idempotency-Key), TestTransportRequestReplayable
+	// Go: TestRetryRequestsOnError ("IdempotentSomeWritten" with an Idempotency-Key),
+	// TestTransportRequestReplayable
 	@ParameterizedTest
 	@ValueSource(strings = { "Idempotency-Key", "X-Idempotency-Key" })
 	void postWithAnIdempotencyKeyAndAReplayableBodyIsRetried(String header) throws Exception {
@@ -144,13 +148,13 @@ class RetryTests {
 	}
 
 	/**
-	 * The server resets the reused connection after the pool's probe found it
-	 * healthy and before the request is written: the write fails with nothing
-	 * written, so even a POST goes again, on a new connection, if its body can
-	 * be replayed. A listener that waits in {@code connectionAcquired} holds the
-	 * request between the probe and the write.
+	 * The server resets the reused connection after the pool's probe found it healthy and
+	 * before the request is written: the write fails with nothing written, so even a POST
+	 * goes again, on a new connection, if its body can be replayed. A listener that waits
+	 * in {@code connectionAcquired} holds the request between the probe and the write.
 	 */
-	// Go: TestRetryRequestsOnError ("NonIdempotentNoBodyNoneWritten"), nothingWrittenError
+	// Go: TestRetryRequestsOnError ("NonIdempotentNoBodyNoneWritten"),
+	// nothingWrittenError
 	@Test
 	void postWhoseWriteFailedWithNothingWrittenIsRetriedOnANewConnection() throws Exception {
 		NothingWritten scenario = new NothingWritten();
@@ -216,16 +220,21 @@ class RetryTests {
 		assertThat(Request.builder("POST", uri).build().isReplayable()).isFalse();
 		assertThat(Request.builder("PUT", uri).body(Request.Body.of("x")).build().isReplayable()).isFalse();
 		assertThat(Request.builder("POST", uri).header("Idempotency-Key", "k").build().isReplayable()).isTrue();
-		assertThat(Request.builder("POST", uri).header("X-Idempotency-Key", "k").body(Request.Body.of("x")).build()
+		assertThat(Request.builder("POST", uri)
+			.header("X-Idempotency-Key", "k")
+			.body(Request.Body.of("x"))
+			.build()
 			.isReplayable()).isTrue();
-		assertThat(Request.builder("POST", uri).header("Idempotency-Key", "k").body(streamed("x")).build()
-			.isReplayable()).isFalse();
+		assertThat(
+				Request.builder("POST", uri).header("Idempotency-Key", "k").body(streamed("x")).build().isReplayable())
+			.isFalse();
 		assertThat(Request.builder("GET", uri).body(streamed("x")).build().isReplayable()).isFalse();
 	}
 
 	/** "METHOD target on connectionId" for each request the server saw, in order. */
 	private static List<String> requestsSeen(ScriptedServer server) {
-		return server.requests().stream()
+		return server.requests()
+			.stream()
 			.map((r) -> r.method() + " " + r.target() + " on " + r.connectionId())
 			.collect(Collectors.toList());
 	}
@@ -249,9 +258,9 @@ class RetryTests {
 	}
 
 	/**
-	 * Connection 1 answers its first request, then waits until the transport
-	 * has taken it from the pool again (probe passed) and resets it; the
-	 * listener lets the request go on only once the reset is done.
+	 * Connection 1 answers its first request, then waits until the transport has taken it
+	 * from the pool again (probe passed) and resets it; the listener lets the request go
+	 * on only once the reset is done.
 	 */
 	private static final class NothingWritten implements TransportListener {
 
@@ -283,15 +292,20 @@ class RetryTests {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-				// On loopback the reset is usually processed before the server's close() returns; under load
-				// the kernel may defer it, so wait until it has dropped our socket from its tables.
+				// On loopback the reset is usually processed before the server's close()
+				// returns; under load
+				// the kernel may defer it, so wait until it has dropped our socket from
+				// its tables.
 				int local = connection.localAddress().getPort();
 				int remote = connection.remoteAddress().getPort();
 				Await.until(() -> !inKernelTcpTable(local, remote), WAIT, "the kernel to process the reset");
 			}
 		}
 
-		/** Linux: whether a TCP socket with these ports is in /proc/net/tcp{,6}; false where there is no /proc. */
+		/**
+		 * Linux: whether a TCP socket with these ports is in /proc/net/tcp{,6}; false
+		 * where there is no /proc.
+		 */
 		private static boolean inKernelTcpTable(int localPort, int remotePort) {
 			String ports = String.format(":%04X", localPort);
 			String remote = String.format(":%04X", remotePort);

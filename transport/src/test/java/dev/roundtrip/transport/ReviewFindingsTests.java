@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Bugs found in the pre-release review of the transport core, each pinned by
- * the scenario that exposed it.
+ * Bugs found in the pre-release review of the transport core, each pinned by the scenario
+ * that exposed it.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReviewFindingsTests {
@@ -42,9 +42,9 @@ class ReviewFindingsTests {
 	}
 
 	/**
-	 * A retried request keeps its request timeout: the first attempt's failure
-	 * ended the call's watch by the watchdog, so a retry whose write blocked
-	 * (the server stopped reading) was never timed out.
+	 * A retried request keeps its request timeout: the first attempt's failure ended the
+	 * call's watch by the watchdog, so a retry whose write blocked (the server stopped
+	 * reading) was never timed out.
 	 */
 	@Test
 	void requestTimeoutStillLimitsTheRetryOfAReplayableRequest() throws Exception {
@@ -58,7 +58,8 @@ class ReviewFindingsTests {
 				conn.in().skipNBytes(Long.parseLong(RawServer.header(head, "Content-Length")));
 				return;
 			}
-			// The retry's connection: reads the head and nothing more, so the body's write blocks.
+			// The retry's connection: reads the head and nothing more, so the body's
+			// write blocks.
 			conn.readHead();
 			this.release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		}); Transport transport = Transport.builder().build()) {
@@ -82,9 +83,9 @@ class ReviewFindingsTests {
 	}
 
 	/**
-	 * {@link Transport#close()} lets exchanges in flight finish, but it stopped
-	 * the watchdog, so a call in flight whose write was blocked (the server
-	 * stopped reading) outlived its request timeout forever.
+	 * {@link Transport#close()} lets exchanges in flight finish, but it stopped the
+	 * watchdog, so a call in flight whose write was blocked (the server stopped reading)
+	 * outlived its request timeout forever.
 	 */
 	@Test
 	void requestTimeoutOfACallInFlightStillFiresAfterTheTransportIsClosed() throws Exception {
@@ -112,15 +113,16 @@ class ReviewFindingsTests {
 	}
 
 	/**
-	 * A gzip body whose framing is cut short inside the header of a second gzip
-	 * member: GZIPInputStream swallows the read failure there and reports the
-	 * end of the stream, and the body then read as a silently shorter one.
+	 * A gzip body whose framing is cut short inside the header of a second gzip member:
+	 * GZIPInputStream swallows the read failure there and reports the end of the stream,
+	 * and the body then read as a silently shorter one.
 	 */
 	@Test
 	void gzipBodyCutShortInsideASecondMemberHeaderIsAnErrorNotAShortBody() throws Exception {
 		byte[] first = gzip("first member ".repeat(20).getBytes(StandardCharsets.UTF_8));
 		byte[] second = secondMemberWithLongName();
-		int sent = 40; // of the second member: past its fixed header, inside its file name
+		int sent = 40; // of the second member: past its fixed header, inside its file
+						// name
 		try (RawServer server = RawServer.start((conn) -> {
 			conn.readHead();
 			ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -131,7 +133,8 @@ class ReviewFindingsTests {
 			response.write(second, 0, sent);
 			conn.write(response.toByteArray());
 			// The handler returns: the connection closes short of the Content-Length.
-		}); Transport transport = Transport.builder().build();
+		});
+				Transport transport = Transport.builder().build();
 				Response response = transport.roundTrip(Request.get(server.uri("http", "/gz")))) {
 			InputStream body = response.body();
 			assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
@@ -146,7 +149,10 @@ class ReviewFindingsTests {
 		return out.toByteArray();
 	}
 
-	/** A gzip member whose header carries a 200-byte file name (FNAME), so the header is long. */
+	/**
+	 * A gzip member whose header carries a 200-byte file name (FNAME), so the header is
+	 * long.
+	 */
 	private static byte[] secondMemberWithLongName() throws IOException {
 		byte[] plain = gzip("second member".getBytes(StandardCharsets.UTF_8));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -17,12 +17,11 @@ import dev.roundtrip.transport.testing.RecordingListener;
 import dev.roundtrip.transport.testing.ScriptedServer;
 
 /**
- * The seed's experiment (cases 3-1 to 3-6 and the two it calls normal),
- * replayed through the transport: keep-alives on and off, the body read to
- * EOF or not, closed or not, six sequential requests each to a server that
- * never times out keep-alive. Counts the TCP connections the server accepted
- * and how many the client still holds open (the server has not seen EOF),
- * after the requests and again after garbage collection, and checks
+ * The seed's experiment (cases 3-1 to 3-6 and the two it calls normal), replayed through
+ * the transport: keep-alives on and off, the body read to EOF or not, closed or not, six
+ * sequential requests each to a server that never times out keep-alive. Counts the TCP
+ * connections the server accepted and how many the client still holds open (the server
+ * has not seen EOF), after the requests and again after garbage collection, and checks
  * Roundtrip's column of DESIGN section 4. Prints the table it measured.
  */
 class SeedExperimentTests {
@@ -40,7 +39,8 @@ class SeedExperimentTests {
 	@Test
 	void theSeedsTableIsReproducedWithRoundtripsColumn() throws Exception {
 		List<Row> expected = List.of(
-				// keep-alive, read to EOF, close, drain max bytes: connections, open after, open after GC, leaked
+				// keep-alive, read to EOF, close, drain max bytes: connections, open
+				// after, open after GC, leaked
 				new Row(new Case(true, true, true, DEFAULT_DRAIN), 1, 1, 1, 0, "one connection for all"),
 				new Row(new Case(true, true, false, DEFAULT_DRAIN), 1, 1, 1, 0, "one connection for all"),
 				new Row(new Case(true, false, true, DEFAULT_DRAIN), 1, 1, 1, 0, "a new connection each time"),
@@ -71,13 +71,15 @@ class SeedExperimentTests {
 			String label = want.testCase().toString();
 			softly.assertThat(got.connections()).as(label + ": TCP connections").isEqualTo(want.connections());
 			if (want.leaked() > 0) {
-				// Collection may find some leaks before the count is taken: each is then closed and counted.
+				// Collection may find some leaks before the count is taken: each is then
+				// closed and counted.
 				softly.assertThat(got.openAfterRequests() + got.leakedBeforeGc())
 					.as(label + ": open after the requests, plus any leak found already")
 					.isEqualTo(want.openAfterRequests());
 			}
 			else {
-				softly.assertThat(got.openAfterRequests()).as(label + ": open after the requests")
+				softly.assertThat(got.openAfterRequests())
+					.as(label + ": open after the requests")
 					.isEqualTo(want.openAfterRequests());
 			}
 			softly.assertThat(got.openAfterGc()).as(label + ": open after GC").isEqualTo(want.openAfterGc());
@@ -92,18 +94,23 @@ class SeedExperimentTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			ex.respond(200, HELLO);
 			if ("close".equalsIgnoreCase(ex.header("Connection"))) {
-				// Go's server: FIN once it has answered a Connection: close request. Half-closed, so it still
-				// sees when the client closes; until then the client's side sits in CLOSE_WAIT.
+				// Go's server: FIN once it has answered a Connection: close request.
+				// Half-closed, so it still
+				// sees when the client closes; until then the client's side sits in
+				// CLOSE_WAIT.
 				ex.shutdownOutput();
 			}
-		}); Transport transport = Transport.builder().disableKeepAlives(!c.keepAlive())
-			.drainOnCloseMaxBytes(c.drainMaxBytes())
-			.listener(listener)
-			.build()) {
+		});
+				Transport transport = Transport.builder()
+					.disableKeepAlives(!c.keepAlive())
+					.drainOnCloseMaxBytes(c.drainMaxBytes())
+					.listener(listener)
+					.build()) {
 			sixRequests(transport, server, c);
 			server.awaitRequests(REQUESTS, WAIT);
 			int connections = server.acceptedConnections();
-			// The server sees a client's close a moment after it happens: wait (bounded) for the expected count.
+			// The server sees a client's close a moment after it happens: wait (bounded)
+			// for the expected count.
 			int open = settle(server::openConnections, expected.openAfterRequests());
 			int leakedBeforeGc = leaked(listener);
 			int openAfterGc;
@@ -119,7 +126,10 @@ class SeedExperimentTests {
 		}
 	}
 
-	/** The seed's four client functions: doReq, doReqWithoutClose, doReqNotReadEOF, doReqNotReadEOFWithoutClose. */
+	/**
+	 * The seed's four client functions: doReq, doReqWithoutClose, doReqNotReadEOF,
+	 * doReqNotReadEOFWithoutClose.
+	 */
 	private static void sixRequests(Transport transport, ScriptedServer server, Case c) throws IOException {
 		for (int i = 0; i < REQUESTS; i++) {
 			Response response = transport.roundTrip(Request.get(server.uri("/" + i)));
@@ -132,7 +142,10 @@ class SeedExperimentTests {
 		}
 	}
 
-	/** Waits (bounded) for {@code value} to reach {@code expected}; returns what it is then, reached or not. */
+	/**
+	 * Waits (bounded) for {@code value} to reach {@code expected}; returns what it is
+	 * then, reached or not.
+	 */
 	private static int settle(IntSupplier value, int expected) {
 		try {
 			Await.until(() -> value.getAsInt() == expected, Duration.ofSeconds(2), "");
@@ -164,8 +177,7 @@ class SeedExperimentTests {
 				.append(" | ")
 				.append(c.close() ? "close" : "no close")
 				.append(" | ")
-				.append(c.keepAlive() ? ((c.drainMaxBytes() == 0) ? "0 (Go)" : c.drainMaxBytes() / 1024 + "KB")
-						: "n/a")
+				.append(c.keepAlive() ? ((c.drainMaxBytes() == 0) ? "0 (Go)" : c.drainMaxBytes() / 1024 + "KB") : "n/a")
 				.append(" | ")
 				.append(row.connections())
 				.append(" | ")

@@ -19,30 +19,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * DESIGN 2.5 end to end: a scripted server sends malformed framing or heads,
- * and each is refused with an exception that says what was wrong, and the
- * connection is closed (the server reads EOF; nothing is left in the pool).
- * Outgoing, a request that cannot be sent safely is refused before any byte
- * is written: the server sees no connection at all.
+ * DESIGN 2.5 end to end: a scripted server sends malformed framing or heads, and each is
+ * refused with an exception that says what was wrong, and the connection is closed (the
+ * server reads EOF; nothing is left in the pool). Outgoing, a request that cannot be sent
+ * safely is refused before any byte is written: the server sees no connection at all.
  */
 class StrictFramingTests {
 
 	private static final Duration WAIT = Await.PROMPTLY;
 
-	// Go: TestTransportRejectsSignInContentLength, readTransfer / fixLength in transfer.go
+	// Go: TestTransportRejectsSignInContentLength, readTransfer / fixLength in
+	// transfer.go
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			differing duplicate Content-Length | Content-Length: 5\\r\\nContent-Length: 6            | differing Content-Length values "5" and "6"
-			differing values in one line       | Content-Length: 5, 6                                | differing Content-Length values
-			signed Content-Length              | Content-Length: +5                                  | without a sign
-			negative Content-Length            | Content-Length: -1                                  | without a sign
-			non-numeric Content-Length         | Content-Length: five                                | non-negative decimal integer
-			overflowing Content-Length         | Content-Length: 99999999999999999999                | overflows a long
-			empty Content-Length               | Content-Length:                                     | a value is empty
-			Transfer-Encoding other than chunked | Transfer-Encoding: gzip                           | only chunked is supported
-			chunked not the last coding        | Transfer-Encoding: chunked, gzip                    | chunked must be the final transfer coding
-			chunked applied twice              | Transfer-Encoding: chunked, chunked                 | chunked is applied more than once
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					differing duplicate Content-Length | Content-Length: 5\\r\\nContent-Length: 6            | differing Content-Length values "5" and "6"
+					differing values in one line       | Content-Length: 5, 6                                | differing Content-Length values
+					signed Content-Length              | Content-Length: +5                                  | without a sign
+					negative Content-Length            | Content-Length: -1                                  | without a sign
+					non-numeric Content-Length         | Content-Length: five                                | non-negative decimal integer
+					overflowing Content-Length         | Content-Length: 99999999999999999999                | overflows a long
+					empty Content-Length               | Content-Length:                                     | a value is empty
+					Transfer-Encoding other than chunked | Transfer-Encoding: gzip                           | only chunked is supported
+					chunked not the last coding        | Transfer-Encoding: chunked, gzip                    | chunked must be the final transfer coding
+					chunked applied twice              | Transfer-Encoding: chunked, chunked                 | chunked is applied more than once
+					""")
 	void malformedFramingHeadersAreRejectedAndTheConnectionClosed(String what, String headerLines, String message)
 			throws Exception {
 		String head = "HTTP/1.1 200 OK\r\n" + headerLines.replace("\\r\\n", "\r\n") + "\r\n\r\nhello";
@@ -70,11 +71,12 @@ class StrictFramingTests {
 
 	// Go: TestInvalidHeaderResponse, textproto's header checks
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			header without colon              | X-Broken no colon                | it has no colon
-			whitespace before the colon       | X-Spaced : value                 | whitespace between the field name and the colon
-			field name that is not a token    | X(paren): value                  | a field name must be an RFC 9110 token
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					header without colon              | X-Broken no colon                | it has no colon
+					whitespace before the colon       | X-Spaced : value                 | whitespace between the field name and the colon
+					field name that is not a token    | X(paren): value                  | a field name must be an RFC 9110 token
+					""")
 	void malformedHeaderLinesAreRejectedAndTheConnectionClosed(String what, String line, String message)
 			throws Exception {
 		String response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n" + line + "\r\n\r\n";
@@ -119,11 +121,12 @@ class StrictFramingTests {
 
 	// Go: (*chunkedReader).Read's errors in internal/chunked.go
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			chunk size that overflows      | 10000000000000000\\r\\nhello\\r\\n0\\r\\n\\r\\n      | overflows a long
-			chunk size that is not hex     | zz\\r\\nhello\\r\\n0\\r\\n\\r\\n                      | does not start with a hexadecimal size
-			chunk data without its CRLF    | 5\\r\\nhelloXX0\\r\\n\\r\\n                           | chunk data is not followed by CRLF
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					chunk size that overflows      | 10000000000000000\\r\\nhello\\r\\n0\\r\\n\\r\\n      | overflows a long
+					chunk size that is not hex     | zz\\r\\nhello\\r\\n0\\r\\n\\r\\n                      | does not start with a hexadecimal size
+					chunk data without its CRLF    | 5\\r\\nhelloXX0\\r\\n\\r\\n                           | chunk data is not followed by CRLF
+					""")
 	void malformedChunkedBodiesAreRejectedAndTheConnectionClosed(String what, String chunks, String message)
 			throws Exception {
 		String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks.replace("\\r\\n", "\r\n");
@@ -135,8 +138,8 @@ class StrictFramingTests {
 
 	@Test
 	void trailersOverTheLimitAreRejectedAndTheConnectionClosed() throws Exception {
-		String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
-				+ "X-Trailer: " + "t".repeat(3000) + "\r\n\r\n";
+		String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n" + "X-Trailer: "
+				+ "t".repeat(3000) + "\r\n\r\n";
 		assertThat(rejection(response, Transport.builder().maxResponseHeaderBytes(1024)))
 			.isInstanceOf(ProtocolException.class)
 			.hasMessageContaining("response trailers exceeded 1024 bytes");
@@ -148,7 +151,9 @@ class StrictFramingTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			ex.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
 			ex.close();
-		}); Transport transport = Transport.builder().build(); Response response = transport.roundTrip(Request.get(server.uri("/")))) {
+		});
+				Transport transport = Transport.builder().build();
+				Response response = transport.roundTrip(Request.get(server.uri("/")))) {
 			assertThatThrownBy(() -> response.body().readAllBytes()).isInstanceOf(EOFException.class);
 			assertThat(transport.stats().open()).isZero();
 		}
@@ -200,9 +205,9 @@ class StrictFramingTests {
 	}
 
 	/**
-	 * {@link URI} refuses whitespace and control characters, so such a target
-	 * never reaches the transport; characters beyond ASCII, which it allows
-	 * unescaped, are sent percent-encoded as UTF-8, as Go sends them.
+	 * {@link URI} refuses whitespace and control characters, so such a target never
+	 * reaches the transport; characters beyond ASCII, which it allows unescaped, are sent
+	 * percent-encoded as UTF-8, as Go sends them.
 	 */
 	// Go: (*URL).RequestURI, validRequestTarget
 	@Test
@@ -211,9 +216,11 @@ class StrictFramingTests {
 				Transport transport = Transport.builder().build()) {
 			assertThatThrownBy(() -> URI.create(server.url("/a b"))).isInstanceOf(IllegalArgumentException.class);
 			assertThatThrownBy(() -> URI.create(server.url("/a\u0001b"))).isInstanceOf(IllegalArgumentException.class);
-			assertThatThrownBy(() -> URI.create(server.url("/a\r\nHost: evil"))).isInstanceOf(IllegalArgumentException.class);
+			assertThatThrownBy(() -> URI.create(server.url("/a\r\nHost: evil")))
+				.isInstanceOf(IllegalArgumentException.class);
 			assertThat(server.acceptedConnections()).isZero();
-			assertThat(Fetch.text(transport, URI.create(server.url("/caf\u00e9?q=\u65e5")))).isEqualTo("/caf%C3%A9?q=%E6%97%A5");
+			assertThat(Fetch.text(transport, URI.create(server.url("/caf\u00e9?q=\u65e5"))))
+				.isEqualTo("/caf%C3%A9?q=%E6%97%A5");
 		}
 	}
 
@@ -222,8 +229,8 @@ class StrictFramingTests {
 	}
 
 	/**
-	 * Sends a GET to a server answering {@code response} and returns what the
-	 * call (or the reading of its body) threw, once the connection is closed.
+	 * Sends a GET to a server answering {@code response} and returns what the call (or
+	 * the reading of its body) threw, once the connection is closed.
 	 */
 	private static Throwable rejection(String response, Transport.Builder builder) throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {

@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The limits on time of connecting and of waiting for response headers, each
- * with its own {@link TransportTimeoutException.Limit} and a message naming
- * its setting; the connection is closed when one fires.
+ * The limits on time of connecting and of waiting for response headers, each with its own
+ * {@link TransportTimeoutException.Limit} and a message naming its setting; the
+ * connection is closed when one fires.
  */
 class TimeoutTests {
 
@@ -44,12 +44,12 @@ class TimeoutTests {
 	}
 
 	/**
-	 * The body takes three times the response-header timeout to write; the
-	 * server answers as soon as it has it. Go starts the timer once the request
-	 * is written, so this succeeds. (The body's pause is the scenario's pace,
-	 * not a wait for a condition.)
+	 * The body takes three times the response-header timeout to write; the server answers
+	 * as soon as it has it. Go starts the timer once the request is written, so this
+	 * succeeds. (The body's pause is the scenario's pace, not a wait for a condition.)
 	 */
-	// Go: (*persistConn).roundTrip ("respHeaderTimer" armed after writeErrCh reports the write done)
+	// Go: (*persistConn).roundTrip ("respHeaderTimer" armed after writeErrCh reports the
+	// write done)
 	@Test
 	void responseHeaderTimeoutStartsOnceTheRequestIsWritten() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "got " + ex.bodyText()));
@@ -82,8 +82,8 @@ class TimeoutTests {
 	}
 
 	/**
-	 * A server that stops accepting, with its accept queue full, makes further
-	 * connects hang (Linux drops the SYN), all on loopback.
+	 * A server that stops accepting, with its accept queue full, makes further connects
+	 * hang (Linux drops the SYN), all on loopback.
 	 */
 	// Go: Dialer.Timeout (TestTransportDialCancelRace's setup)
 	@Test

@@ -18,17 +18,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * HTTPS: TLS with hostname verification on by default and SNI for host
- * names; connections are pooled per {@link SSLContext} (part of the
- * {@link Destination}), so connections made under one trust or key material
- * are never used under another; a failed handshake leaves nothing in the
- * pool. Certificates are self-signed, made at test time by {@code keytool}.
+ * HTTPS: TLS with hostname verification on by default and SNI for host names; connections
+ * are pooled per {@link SSLContext} (part of the {@link Destination}), so connections
+ * made under one trust or key material are never used under another; a failed handshake
+ * leaves nothing in the pool. Certificates are self-signed, made at test time by
+ * {@code keytool}.
  */
 class TlsTests {
 
 	private final List<String> sniSeen = new CopyOnWriteArrayList<>();
 
-	/** An HTTPS server answering "hello <target> on <connection>" to every request, keep-alive. */
+	/**
+	 * An HTTPS server answering "hello <target> on <connection>" to every request,
+	 * keep-alive.
+	 */
 	private RawServer httpsServer(KeyStore certificate) {
 		return RawServer.startTls(TestCertificates.serverContext(certificate), (conn) -> {
 			conn.handshake();

@@ -29,26 +29,27 @@ import dev.roundtrip.transport.Transport;
 import dev.roundtrip.transport.TransportSettings;
 
 /**
- * The {@code roundtrip} endpoint: for each {@link Transport} bean, by bean name,
- * its effective settings and its pool, per destination: the limits, the idle,
- * active, dialing and waiting counts, and each connection.
+ * The {@code roundtrip} endpoint: for each {@link Transport} bean, by bean name, its
+ * effective settings and its pool, per destination: the limits, the idle, active, dialing
+ * and waiting counts, and each connection.
  *
  * <ul>
  * <li>{@code GET /actuator/roundtrip}: everything;
  * <li>{@code GET /actuator/roundtrip/{destination}}: the destinations whose
  * {@code host:port} is {@code destination} ({@code 127.0.0.1:8080},
- * {@code api.example.com:443}; an IPv6 host with or without brackets), or
- * every port of a bare {@code host}; 404 when none has anything in a pool;
- * <li>{@code DELETE /actuator/roundtrip}: closes every idle connection, like
- * Go's {@code CloseIdleConnections}; connections in use are left to finish;
- * <li>{@code DELETE /actuator/roundtrip/{destination}}: the same for the
- * destinations the selector matches.
+ * {@code api.example.com:443}; an IPv6 host with or without brackets), or every port of a
+ * bare {@code host}; 404 when none has anything in a pool;
+ * <li>{@code DELETE /actuator/roundtrip}: closes every idle connection, like Go's
+ * {@code CloseIdleConnections}; connections in use are left to finish;
+ * <li>{@code DELETE /actuator/roundtrip/{destination}}: the same for the destinations the
+ * selector matches.
  * </ul>
  *
- * <p>The selector is the {@code authority} field of each destination in the
- * answer, which a URL path carries as it is. Settings are keyed by their
- * property names under {@code roundtrip.transport.}; durations are ISO-8601
- * ({@code PT1M30S}); a proxy's password is masked.
+ * <p>
+ * The selector is the {@code authority} field of each destination in the answer, which a
+ * URL path carries as it is. Settings are keyed by their property names under
+ * {@code roundtrip.transport.}; durations are ISO-8601 ({@code PT1M30S}); a proxy's
+ * password is masked.
  */
 @Endpoint(id = "roundtrip")
 public class RoundtripEndpoint {
@@ -66,7 +67,10 @@ public class RoundtripEndpoint {
 		return describe((destination) -> true);
 	}
 
-	/** The destinations {@code destination} matches, in every transport; {@code null} (404) if none. */
+	/**
+	 * The destinations {@code destination} matches, in every transport; {@code null}
+	 * (404) if none.
+	 */
 	@ReadOperation
 	public @Nullable TransportsDescriptor destination(@Selector String destination) {
 		TransportsDescriptor descriptor = describe(matcher(destination));
@@ -112,13 +116,12 @@ public class RoundtripEndpoint {
 				waiting += destination.waiting();
 			}
 		}
-		return new TransportDescriptor(settings(transport.settings()), idle, active, dialing, waiting,
-				destinations);
+		return new TransportDescriptor(settings(transport.settings()), idle, active, dialing, waiting, destinations);
 	}
 
 	/**
-	 * {@code host:port}, {@code [v6]:port}, {@code v6:port}, or a bare host
-	 * (every port); hosts compare without case.
+	 * {@code host:port}, {@code [v6]:port}, {@code v6:port}, or a bare host (every port);
+	 * hosts compare without case.
 	 */
 	static Predicate<Destination> matcher(String selector) {
 		String value = selector.trim();
@@ -139,8 +142,8 @@ public class RoundtripEndpoint {
 	}
 
 	/**
-	 * The settings as {@code roundtrip.transport.*} names to values, read off
-	 * the record so that a new setting shows without a change here.
+	 * The settings as {@code roundtrip.transport.*} names to values, read off the record
+	 * so that a new setting shows without a change here.
 	 */
 	static Map<String, @Nullable Object> settings(TransportSettings settings) {
 		Map<String, @Nullable Object> values = new LinkedHashMap<>();
@@ -205,8 +208,7 @@ public class RoundtripEndpoint {
 		int colon = user.indexOf(':');
 		String masked = (colon >= 0) ? user.substring(0, colon) + ":******" : user;
 		try {
-			return new URI(uri.getScheme(), masked, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
-				.toString();
+			return new URI(uri.getScheme(), masked, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
 		}
 		catch (URISyntaxException ex) {
 			return uri.getScheme() + "://******@" + uri.getHost() + ":" + uri.getPort();
@@ -227,6 +229,7 @@ public class RoundtripEndpoint {
 
 	/**
 	 * One transport.
+	 *
 	 * @param settings by property name below {@code roundtrip.transport.}
 	 */
 	public record TransportDescriptor(Map<String, @Nullable Object> settings, int idle, int active, int dialing,
@@ -235,14 +238,15 @@ public class RoundtripEndpoint {
 
 	/**
 	 * One destination's part of a pool.
+	 *
 	 * @param authority {@code host:port}: the selector for this destination
 	 * @param proxy {@code host:port} of the proxy, {@code null} when direct
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative: no pooling
 	 */
-	public record DestinationDescriptor(String authority, String scheme, String host, int port,
-			@Nullable String proxy, int maxConnsPerHost, int maxIdleConnsPerHost, int idle, int active, int dialing,
-			int waiting, List<ConnectionDescriptor> connections) {
+	public record DestinationDescriptor(String authority, String scheme, String host, int port, @Nullable String proxy,
+			int maxConnsPerHost, int maxIdleConnsPerHost, int idle, int active, int dialing, int waiting,
+			List<ConnectionDescriptor> connections) {
 
 		static DestinationDescriptor of(DestinationStats stats) {
 			Destination destination = stats.destination();
@@ -256,6 +260,7 @@ public class RoundtripEndpoint {
 
 	/**
 	 * One open connection.
+	 *
 	 * @param state {@code idle} or {@code active}
 	 * @param age since it was established, ISO-8601
 	 * @param idleTime since it went idle, ISO-8601; {@code PT0S} when active

@@ -8,9 +8,8 @@ import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportListener;
 
 /**
- * Every {@link TransportListener} bean as the transport's one listener. Each
- * call goes to each listener in order; one that throws does not keep the
- * event from the others.
+ * Every {@link TransportListener} bean as the transport's one listener. Each call goes to
+ * each listener in order; one that throws does not keep the event from the others.
  */
 final class CompositeTransportListener implements TransportListener {
 

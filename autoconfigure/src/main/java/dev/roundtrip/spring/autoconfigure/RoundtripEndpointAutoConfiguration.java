@@ -14,10 +14,10 @@ import dev.roundtrip.spring.actuate.RoundtripEndpoint;
 import dev.roundtrip.transport.Transport;
 
 /**
- * The Actuator endpoint {@code roundtrip} over every {@link Transport} bean,
- * the auto-configured one and any of the application's own, when Actuator is
- * present and the endpoint is available (exposed, and its access not
- * {@code none}): {@code management.endpoints.web.exposure.include=roundtrip}.
+ * The Actuator endpoint {@code roundtrip} over every {@link Transport} bean, the
+ * auto-configured one and any of the application's own, when Actuator is present and the
+ * endpoint is available (exposed, and its access not {@code none}):
+ * {@code management.endpoints.web.exposure.include=roundtrip}.
  */
 @AutoConfiguration(after = RoundtripTransportAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, Transport.class })

@@ -19,26 +19,29 @@ import dev.roundtrip.spring.metrics.TransportMetrics;
 import dev.roundtrip.transport.Transport;
 
 /**
- * Micrometer metrics of the auto-configured transport's pool, when
- * micrometer-core is on the class path and there is a {@link MeterRegistry}:
- * a {@link TransportMetrics} bean, which Boot binds to the registry as a
- * {@link MeterBinder} and {@link RoundtripTransportAutoConfiguration} composes
- * into the transport as one of its listeners. Its meters are tagged
- * {@code transport=roundtripTransport}, the auto-configured bean's name.
+ * Micrometer metrics of the auto-configured transport's pool, when micrometer-core is on
+ * the class path and there is a {@link MeterRegistry}: a {@link TransportMetrics} bean,
+ * which Boot binds to the registry as a {@link MeterBinder} and
+ * {@link RoundtripTransportAutoConfiguration} composes into the transport as one of its
+ * listeners. Its meters are tagged {@code transport=roundtripTransport}, the
+ * auto-configured bean's name.
  *
- * <p>A {@code Transport} bean of the application's own gets no metrics from
- * here: the transport is immutable once built and takes its listener only
- * from its builder, so nothing short of wrapping the bean could add one. Such
- * an application declares its own {@code TransportMetrics} bean (this one then
- * backs off) and passes it to {@code Transport.Builder.listener(..)}:
+ * <p>
+ * A {@code Transport} bean of the application's own gets no metrics from here: the
+ * transport is immutable once built and takes its listener only from its builder, so
+ * nothing short of wrapping the bean could add one. Such an application declares its own
+ * {@code TransportMetrics} bean (this one then backs off) and passes it to
+ * {@code Transport.Builder.listener(..)}:
  *
  * <pre>{@code
- * @Bean
+ * &#64;Bean
  * TransportMetrics apiTransportMetrics(ObjectProvider<Transport> apiTransport) {
  *     return new TransportMetrics("apiTransport", apiTransport::getObject);
  * }
  *
- * @Bean(destroyMethod = "close")
+ *
+
+@Bean(destroyMethod = "close")
  * Transport apiTransport(TransportMetrics apiTransportMetrics) {
  *     return Transport.builder().maxConnsPerHost(16).listener(apiTransportMetrics).build();
  * }
@@ -54,13 +57,16 @@ import dev.roundtrip.transport.Transport;
 @EnableConfigurationProperties(RoundtripMetricsProperties.class)
 public final class RoundtripMetricsAutoConfiguration {
 
-	/** The name of {@link RoundtripTransportAutoConfiguration}'s transport bean: its {@code @Bean} method's. */
+	/**
+	 * The name of {@link RoundtripTransportAutoConfiguration}'s transport bean: its
+	 * {@code @Bean} method's.
+	 */
 	static final String TRANSPORT_BEAN = "roundtripTransport";
 
 	/**
-	 * The metrics of the auto-configured transport. It asks the bean factory for
-	 * the transport only when a gauge is read or a destination is first seen,
-	 * after the transport (which needs this listener) is built.
+	 * The metrics of the auto-configured transport. It asks the bean factory for the
+	 * transport only when a gauge is read or a destination is first seen, after the
+	 * transport (which needs this listener) is built.
 	 */
 	@Bean
 	@ConditionalOnMissingBean

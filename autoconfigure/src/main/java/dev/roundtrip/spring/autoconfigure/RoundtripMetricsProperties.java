@@ -3,9 +3,9 @@ package dev.roundtrip.spring.autoconfigure;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code roundtrip.transport.metrics.*}: the Micrometer metrics of the
- * auto-configured transport's pool. See
- * {@link dev.roundtrip.spring.metrics.TransportMetrics} for the meters.
+ * {@code roundtrip.transport.metrics.*}: the Micrometer metrics of the auto-configured
+ * transport's pool. See {@link dev.roundtrip.spring.metrics.TransportMetrics} for the
+ * meters.
  */
 @ConfigurationProperties(RoundtripMetricsProperties.PREFIX)
 public class RoundtripMetricsProperties {
@@ -13,12 +13,14 @@ public class RoundtripMetricsProperties {
 	static final String PREFIX = "roundtrip.transport.metrics";
 
 	/**
-	 * Whether to record the pool metrics (http.client.open_connections, http.client.connection.*) when Micrometer and a MeterRegistry are present.
+	 * Whether to record the pool metrics (http.client.open_connections,
+	 * http.client.connection.*) when Micrometer and a MeterRegistry are present.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Destinations (scheme, host and port) that get their own meters; the rest are counted together under server.address=other.
+	 * Destinations (scheme, host and port) that get their own meters; the rest are
+	 * counted together under server.address=other.
 	 */
 	private int maxDestinations = 100;
 

@@ -21,16 +21,16 @@ import dev.roundtrip.transport.TransportListener;
 
 /**
  * Puts the Roundtrip transport under Spring Boot's auto-configured
- * {@code RestClient.Builder}, {@code RestTemplateBuilder} and HTTP service
- * clients: one {@link Transport} configured by {@code roundtrip.transport.*}
- * and closed with the context, and the {@link ClientHttpRequestFactoryBuilder}
- * that Boot asks for a factory per client, every factory sending through that
- * one transport.
+ * {@code RestClient.Builder}, {@code RestTemplateBuilder} and HTTP service clients: one
+ * {@link Transport} configured by {@code roundtrip.transport.*} and closed with the
+ * context, and the {@link ClientHttpRequestFactoryBuilder} that Boot asks for a factory
+ * per client, every factory sending through that one transport.
  *
- * <p>Runs before {@link ImperativeHttpClientAutoConfiguration}, whose builder
- * then backs off. A {@code Transport} or {@code ClientHttpRequestFactoryBuilder}
- * bean of the application's own wins; {@code roundtrip.transport.enabled=false}
- * turns all of this off and Boot's default builder comes back.
+ * <p>
+ * Runs before {@link ImperativeHttpClientAutoConfiguration}, whose builder then backs
+ * off. A {@code Transport} or {@code ClientHttpRequestFactoryBuilder} bean of the
+ * application's own wins; {@code roundtrip.transport.enabled=false} turns all of this off
+ * and Boot's default builder comes back.
  */
 @AutoConfiguration(before = ImperativeHttpClientAutoConfiguration.class)
 @ConditionalOnClass({ Transport.class, ClientHttpRequestFactory.class })
@@ -39,9 +39,9 @@ import dev.roundtrip.transport.TransportListener;
 public final class RoundtripTransportAutoConfiguration {
 
 	/**
-	 * The application's transport. Its settings come from the properties, its
-	 * listener from the {@link TransportListener} beans (all of them, in order),
-	 * then each {@link TransportBuilderCustomizer} has its say.
+	 * The application's transport. Its settings come from the properties, its listener
+	 * from the {@link TransportListener} beans (all of them, in order), then each
+	 * {@link TransportBuilderCustomizer} has its say.
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
@@ -55,16 +55,15 @@ public final class RoundtripTransportAutoConfiguration {
 	}
 
 	/**
-	 * The builder of every auto-configured client's request factory, over the
-	 * one transport; {@link ClientHttpRequestFactoryBuilderCustomizer} beans
-	 * whose type matches are applied, as Boot does for its own builders.
+	 * The builder of every auto-configured client's request factory, over the one
+	 * transport; {@link ClientHttpRequestFactoryBuilderCustomizer} beans whose type
+	 * matches are applied, as Boot does for its own builders.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
 	ClientHttpRequestFactoryBuilder<?> roundtripClientHttpRequestFactoryBuilder(Transport transport,
 			ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
-		return customize(new RoundtripClientHttpRequestFactoryBuilder(transport),
-				customizers.orderedStream().toList());
+		return customize(new RoundtripClientHttpRequestFactoryBuilder(transport), customizers.orderedStream().toList());
 	}
 
 	@SuppressWarnings("unchecked")

@@ -19,8 +19,8 @@ import dev.roundtrip.transport.TransportSettings;
 /**
  * {@code roundtrip.transport.*}: the settings of the application's one
  * {@link dev.roundtrip.transport.Transport}. Each maps to a field of
- * {@link TransportSettings} (which names the Go field it ports); the defaults
- * are the same. A bad value fails startup with a message naming the property.
+ * {@link TransportSettings} (which names the Go field it ports); the defaults are the
+ * same. A bad value fails startup with a message naming the property.
  */
 @ConfigurationProperties(RoundtripTransportProperties.PREFIX)
 public class RoundtripTransportProperties implements Validator {
@@ -28,27 +28,32 @@ public class RoundtripTransportProperties implements Validator {
 	static final String PREFIX = "roundtrip.transport";
 
 	/**
-	 * Whether to send Spring Boot's auto-configured HTTP clients through the Roundtrip transport.
+	 * Whether to send Spring Boot's auto-configured HTTP clients through the Roundtrip
+	 * transport.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Idle connections kept over all hosts; above it the least recently used is closed, and 0 means no cap.
+	 * Idle connections kept over all hosts; above it the least recently used is closed,
+	 * and 0 means no cap.
 	 */
 	private int maxIdleConns = 100;
 
 	/**
-	 * Idle connections kept per host; a connection returned above it is closed, 0 keeps none, and a negative value disables pooling.
+	 * Idle connections kept per host; a connection returned above it is closed, 0 keeps
+	 * none, and a negative value disables pooling.
 	 */
 	private int maxIdleConnsPerHost = 100;
 
 	/**
-	 * Connections per host, counting dials in progress, active and idle ones; further requests wait in FIFO order, and 0 means no limit.
+	 * Connections per host, counting dials in progress, active and idle ones; further
+	 * requests wait in FIFO order, and 0 means no limit.
 	 */
 	private int maxConnsPerHost = 0;
 
 	/**
-	 * How long a connection may stay idle in the pool before it is closed; 0 means forever.
+	 * How long a connection may stay idle in the pool before it is closed; 0 means
+	 * forever.
 	 */
 	private Duration idleConnTimeout = Duration.ofSeconds(90);
 
@@ -58,17 +63,20 @@ public class RoundtripTransportProperties implements Validator {
 	private boolean disableKeepAlives = false;
 
 	/**
-	 * Whether to stop asking for gzip responses, which are otherwise requested and decoded transparently.
+	 * Whether to stop asking for gzip responses, which are otherwise requested and
+	 * decoded transparently.
 	 */
 	private boolean disableCompression = false;
 
 	/**
-	 * Limit on establishing a TCP connection, overridden by spring.http.clients.connect-timeout; 0 means none.
+	 * Limit on establishing a TCP connection, overridden by
+	 * spring.http.clients.connect-timeout; 0 means none.
 	 */
 	private Duration dialTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Idle time before TCP keep-alive probes are sent on a connection; 0 turns the probes off.
+	 * Idle time before TCP keep-alive probes are sent on a connection; 0 turns the probes
+	 * off.
 	 */
 	private Duration tcpKeepAlive = Duration.ofSeconds(30);
 
@@ -83,17 +91,20 @@ public class RoundtripTransportProperties implements Validator {
 	private Duration responseHeaderTimeout = Duration.ofSeconds(0);
 
 	/**
-	 * How long a request with "Expect: 100-continue" waits for "100 Continue" before sending its body anyway; 0 sends it at once.
+	 * How long a request with "Expect: 100-continue" waits for "100 Continue" before
+	 * sending its body anyway; 0 sends it at once.
 	 */
 	private Duration expectContinueTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * Limit on each socket read, overridden by spring.http.clients.read-timeout; 0 means none.
+	 * Limit on each socket read, overridden by spring.http.clients.read-timeout; 0 means
+	 * none.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(0);
 
 	/**
-	 * Limit on the size of a response's status line and headers, 1xx responses included, at least 64B.
+	 * Limit on the size of a response's status line and headers, 1xx responses included,
+	 * at least 64B.
 	 */
 	private DataSize maxResponseHeaderBytes = DataSize.ofMegabytes(10);
 
@@ -108,17 +119,21 @@ public class RoundtripTransportProperties implements Validator {
 	private DataSize readBufferSize = DataSize.ofKilobytes(8);
 
 	/**
-	 * Age after which a connection is no longer reused, so that DNS changes are seen under steady load; 0 means no limit.
+	 * Age after which a connection is no longer reused, so that DNS changes are seen
+	 * under steady load; 0 means no limit.
 	 */
 	private Duration maxConnLifetime = Duration.ofSeconds(0);
 
 	/**
-	 * Whether a response's "Keep-Alive: timeout=N, max=M" shortens the idle timeout and limits the requests on its connection.
+	 * Whether a response's "Keep-Alive: timeout=N, max=M" shortens the idle timeout and
+	 * limits the requests on its connection.
 	 */
 	private boolean honorKeepAliveHeader = true;
 
 	/**
-	 * What to do about responses dropped without being read to the end or closed: detect them and close their connections (simple), do that and record where each request was sent (paranoid), or nothing (disabled).
+	 * What to do about responses dropped without being read to the end or closed: detect
+	 * them and close their connections (simple), do that and record where each request
+	 * was sent (paranoid), or nothing (disabled).
 	 */
 	private LeakDetection leakDetection = LeakDetection.SIMPLE;
 
@@ -127,7 +142,10 @@ public class RoundtripTransportProperties implements Validator {
 	private final Proxy proxy = new Proxy();
 
 	/**
-	 * Per-destination overrides of max-conns-per-host, max-idle-conns-per-host, idle-conn-timeout, max-conn-lifetime and response-header-timeout, keyed by host:port, such as hosts.[api.example.com\:443].max-conns-per-host=8 in a properties file.
+	 * Per-destination overrides of max-conns-per-host, max-idle-conns-per-host,
+	 * idle-conn-timeout, max-conn-lifetime and response-header-timeout, keyed by
+	 * host:port, such as hosts.[api.example.com\:443].max-conns-per-host=8 in a
+	 * properties file.
 	 */
 	private final Map<String, Host> hosts = new LinkedHashMap<>();
 
@@ -170,9 +188,9 @@ public class RoundtripTransportProperties implements Validator {
 	}
 
 	/**
-	 * Checks the values by building the settings, so the rules live in one
-	 * place ({@link TransportSettings}); its messages start with the setting's
-	 * name, which is the property's name below {@value #PREFIX}.
+	 * Checks the values by building the settings, so the rules live in one place
+	 * ({@link TransportSettings}); its messages start with the setting's name, which is
+	 * the property's name below {@value #PREFIX}.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
@@ -352,7 +370,8 @@ public class RoundtripTransportProperties implements Validator {
 	public static class DrainOnClose {
 
 		/**
-		 * When a response body is closed before its end, read and discard up to this much more to keep the connection; 0 closes the connection as Go does.
+		 * When a response body is closed before its end, read and discard up to this much
+		 * more to keep the connection; 0 closes the connection as Go does.
 		 */
 		private DataSize maxBytes = DataSize.ofKilobytes(64);
 
@@ -383,12 +402,14 @@ public class RoundtripTransportProperties implements Validator {
 	public static class Proxy {
 
 		/**
-		 * HTTP proxy for every request, such as http://user:password@proxy:3128; https goes through a CONNECT tunnel.
+		 * HTTP proxy for every request, such as http://user:password@proxy:3128; https
+		 * goes through a CONNECT tunnel.
 		 */
 		private @Nullable URI url;
 
 		/**
-		 * Whether to take the proxy from the HTTP_PROXY, HTTPS_PROXY and NO_PROXY environment variables when no url is set.
+		 * Whether to take the proxy from the HTTP_PROXY, HTTPS_PROXY and NO_PROXY
+		 * environment variables when no url is set.
 		 */
 		private boolean fromEnvironment = false;
 
@@ -410,11 +431,15 @@ public class RoundtripTransportProperties implements Validator {
 
 	}
 
-	/** {@code hosts.[host:port].*}: overrides for one destination; what is not set is inherited. */
+	/**
+	 * {@code hosts.[host:port].*}: overrides for one destination; what is not set is
+	 * inherited.
+	 */
 	public static class Host {
 
 		/**
-		 * Connections to this host, counting dials in progress, active and idle ones; 0 means no limit.
+		 * Connections to this host, counting dials in progress, active and idle ones; 0
+		 * means no limit.
 		 */
 		private @Nullable Integer maxConnsPerHost;
 
@@ -424,17 +449,20 @@ public class RoundtripTransportProperties implements Validator {
 		private @Nullable Integer maxIdleConnsPerHost;
 
 		/**
-		 * How long a connection to this host may stay idle before it is closed; 0 means forever.
+		 * How long a connection to this host may stay idle before it is closed; 0 means
+		 * forever.
 		 */
 		private @Nullable Duration idleConnTimeout;
 
 		/**
-		 * Age after which a connection to this host is no longer reused; 0 means no limit.
+		 * Age after which a connection to this host is no longer reused; 0 means no
+		 * limit.
 		 */
 		private @Nullable Duration maxConnLifetime;
 
 		/**
-		 * Limit from the request written to the response headers read, for this host; 0 means none.
+		 * Limit from the request written to the response headers read, for this host; 0
+		 * means none.
 		 */
 		private @Nullable Duration responseHeaderTimeout;
 

@@ -15,11 +15,10 @@ import dev.roundtrip.transport.CloseReason;
 import dev.roundtrip.transport.TransportSettings;
 
 /**
- * The meters of one destination (or of all destinations over the cap, for
- * one scheme). The gauges are registered at once; the timers and counters on
- * their first event, so only what happened shows, and each is looked up once
- * and kept. Two threads racing to create one get the same meter back from the
- * registry.
+ * The meters of one destination (or of all destinations over the cap, for one scheme).
+ * The gauges are registered at once; the timers and counters on their first event, so
+ * only what happened shows, and each is looked up once and kept. Two threads racing to
+ * create one get the same meter back from the registry.
  */
 final class DestinationMeters {
 
@@ -27,7 +26,10 @@ final class DestinationMeters {
 
 	private final Tags tags;
 
-	/** {@code host:port} for the per-host limit; {@code null} for the {@code other} meters, which have none. */
+	/**
+	 * {@code host:port} for the per-host limit; {@code null} for the {@code other}
+	 * meters, which have none.
+	 */
 	private final @Nullable String authority;
 
 	private final AtomicReferenceArray<Timer> waitTimes = new AtomicReferenceArray<>(WaitOutcome.values().length);

@@ -24,9 +24,9 @@ import dev.roundtrip.transport.TransportListener;
 import dev.roundtrip.transport.TransportSettings;
 
 /**
- * The connection-pool metrics of one {@link Transport}: a {@link MeterBinder}
- * that is also the transport's {@link TransportListener}. Build the transport
- * with it as (part of) its listener, then bind it to a registry:
+ * The connection-pool metrics of one {@link Transport}: a {@link MeterBinder} that is
+ * also the transport's {@link TransportListener}. Build the transport with it as (part
+ * of) its listener, then bind it to a registry:
  *
  * <pre>{@code
  * AtomicReference<Transport> ref = new AtomicReference<>();
@@ -36,40 +36,41 @@ import dev.roundtrip.transport.TransportSettings;
  * metrics.bindTo(registry);
  * }</pre>
  *
- * <p>Meters, named after the OpenTelemetry HTTP client conventions where they
- * exist and its connection-pool conventions ({@code db.client.connection.*})
- * for the rest. Each carries the tags {@code transport} (the name given here),
- * {@code server.address}, {@code server.port} and {@code url.scheme}:
+ * <p>
+ * Meters, named after the OpenTelemetry HTTP client conventions where they exist and its
+ * connection-pool conventions ({@code db.client.connection.*}) for the rest. Each carries
+ * the tags {@code transport} (the name given here), {@code server.address},
+ * {@code server.port} and {@code url.scheme}:
  * <ul>
- * <li>{@value #OPEN_CONNECTIONS} (gauge, {@code http.connection.state} =
- * {@code active} | {@code idle}): connections open now;
+ * <li>{@value #OPEN_CONNECTIONS} (gauge, {@code http.connection.state} = {@code active} |
+ * {@code idle}): connections open now;
  * <li>{@value #PENDING_REQUESTS} (gauge): requests waiting for a connection;
  * <li>{@value #MAX} (gauge): the per-host limit, only where one is set;
- * <li>{@value #WAIT_TIME} (timer, {@code outcome} = {@code reused} |
- * {@code new} | {@code timeout} | {@code canceled} | {@code error}): from
- * asking the pool to holding a connection, or giving up;
- * <li>{@value #CREATE_TIME} (timer, {@code outcome} = {@code success} |
- * {@code failure}): TCP connect, TLS handshake and proxy tunnel;
- * <li>{@value #CLOSED} (counter, {@code reason} = a
- * {@link CloseReason#tagValue()}): why connections ended;
+ * <li>{@value #WAIT_TIME} (timer, {@code outcome} = {@code reused} | {@code new} |
+ * {@code timeout} | {@code canceled} | {@code error}): from asking the pool to holding a
+ * connection, or giving up;
+ * <li>{@value #CREATE_TIME} (timer, {@code outcome} = {@code success} | {@code failure}):
+ * TCP connect, TLS handshake and proxy tunnel;
+ * <li>{@value #CLOSED} (counter, {@code reason} = a {@link CloseReason#tagValue()}): why
+ * connections ended;
  * <li>{@value #DURATION} (timer): the lifetime of closed connections.
  * </ul>
  *
- * <p>A destination gets its meters when it is first used. Only
- * {@code maxDestinations} distinct scheme, host and port triples get their
- * own; the rest are counted together under {@code server.address=other},
- * {@code server.port=other}, so a client calling many hosts cannot flood the
- * registry. The proxy and the TLS configuration are not tags: destinations
- * that differ only in those share their meters.
+ * <p>
+ * A destination gets its meters when it is first used. Only {@code maxDestinations}
+ * distinct scheme, host and port triples get their own; the rest are counted together
+ * under {@code server.address=other}, {@code server.port=other}, so a client calling many
+ * hosts cannot flood the registry. The proxy and the TLS configuration are not tags:
+ * destinations that differ only in those share their meters.
  *
- * <p>The timers and the counter are fed by listener events, on the thread
- * that does the work: one map lookup and one record, no lock. The gauges read
- * {@link Transport#stats()}, which takes the pool's lock; one snapshot serves
- * every gauge read within {@value #SNAPSHOT_TTL_MILLIS} ms, so a scrape costs
- * one snapshot, not one per gauge. Meters are created in an internal
- * {@link CompositeMeterRegistry} to which {@link #bindTo} adds each registry:
- * binding twice, or to several registries, works; events before the first
- * binding are not counted.
+ * <p>
+ * The timers and the counter are fed by listener events, on the thread that does the
+ * work: one map lookup and one record, no lock. The gauges read
+ * {@link Transport#stats()}, which takes the pool's lock; one snapshot serves every gauge
+ * read within {@value #SNAPSHOT_TTL_MILLIS} ms, so a scrape costs one snapshot, not one
+ * per gauge. Meters are created in an internal {@link CompositeMeterRegistry} to which
+ * {@link #bindTo} adds each registry: binding twice, or to several registries, works;
+ * events before the first binding are not counted.
  */
 public final class TransportMetrics implements MeterBinder, TransportListener {
 
@@ -97,7 +98,9 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 	/** Distinct destinations that get their own meters unless told otherwise. */
 	public static final int DEFAULT_MAX_DESTINATIONS = 100;
 
-	/** The {@code server.address} and {@code server.port} of destinations over the cap. */
+	/**
+	 * The {@code server.address} and {@code server.port} of destinations over the cap.
+	 */
 	public static final String OTHER = "other";
 
 	static final long SNAPSHOT_TTL_MILLIS = 20;
@@ -114,12 +117,18 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 
 	private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
 
-	/** The hot path's cache: a destination's meters in one lookup, without building its key. Bounded. */
+	/**
+	 * The hot path's cache: a destination's meters in one lookup, without building its
+	 * key. Bounded.
+	 */
 	private final ConcurrentMap<Destination, DestinationMeters> byDestination = new ConcurrentHashMap<>();
 
 	private final int maxCachedDestinations;
 
-	/** Meters by their tags: at most {@code maxDestinations} own entries, plus one {@code other} per scheme. */
+	/**
+	 * Meters by their tags: at most {@code maxDestinations} own entries, plus one
+	 * {@code other} per scheme.
+	 */
 	private final ConcurrentMap<DestinationKey, DestinationMeters> byKey = new ConcurrentHashMap<>();
 
 	/** Entries of {@link #byKey} that are not {@code other}. */
@@ -130,8 +139,8 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 	private volatile @Nullable Snapshot snapshot;
 
 	/**
-	 * Metrics for the transport named {@code transportName}, with the default
-	 * cap of {@value #DEFAULT_MAX_DESTINATIONS} destinations.
+	 * Metrics for the transport named {@code transportName}, with the default cap of
+	 * {@value #DEFAULT_MAX_DESTINATIONS} destinations.
 	 * @param transport the transport, asked for only when a gauge is read or a
 	 * destination is first seen, so it may be built after this listener
 	 */
@@ -143,8 +152,8 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 	 * Metrics for the transport named {@code transportName}.
 	 * @param transport the transport, asked for only when a gauge is read or a
 	 * destination is first seen, so it may be built after this listener
-	 * @param maxDestinations destinations that get their own meters; the rest
-	 * are counted under {@code server.address=other}. 0 puts all there
+	 * @param maxDestinations destinations that get their own meters; the rest are counted
+	 * under {@code server.address=other}. 0 puts all there
 	 */
 	public TransportMetrics(String transportName, Supplier<@Nullable Transport> transport, int maxDestinations) {
 		this(transportName, transport, maxDestinations, System::nanoTime);
@@ -259,7 +268,10 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 		return false;
 	}
 
-	/** Meters of destinations already seen, for the gauges; {@code null} for one never seen. */
+	/**
+	 * Meters of destinations already seen, for the gauges; {@code null} for one never
+	 * seen.
+	 */
 	private @Nullable DestinationMeters existingMeters(Destination destination) {
 		DestinationMeters meters = this.byDestination.get(destination);
 		if (meters != null) {
@@ -288,7 +300,10 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 		return transport;
 	}
 
-	/** The pool counts behind the gauges, one snapshot per {@value #SNAPSHOT_TTL_MILLIS} ms. */
+	/**
+	 * The pool counts behind the gauges, one snapshot per {@value #SNAPSHOT_TTL_MILLIS}
+	 * ms.
+	 */
 	Snapshot snapshot() {
 		long now = this.nanoClock.getAsLong();
 		Snapshot snapshot = this.snapshot;
@@ -301,7 +316,10 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 		return snapshot;
 	}
 
-	/** Why a request got or did not get a connection: the {@code outcome} tag of {@value #WAIT_TIME}. */
+	/**
+	 * Why a request got or did not get a connection: the {@code outcome} tag of
+	 * {@value #WAIT_TIME}.
+	 */
 	enum WaitOutcome {
 
 		REUSED, NEW, TIMEOUT, CANCELED, ERROR;

@@ -70,8 +70,7 @@ class RoundtripEndpointTests {
 			.containsEntry("leak-detection", "simple")
 			.containsEntry("drain-on-close.max-bytes", 65536L)
 			.containsEntry("proxy.url", null)
-			.containsEntry("hosts",
-					Map.of("127.0.0.1:" + this.first.port(), Map.of("max-conns-per-host", 2)));
+			.containsEntry("hosts", Map.of("127.0.0.1:" + this.first.port(), Map.of("max-conns-per-host", 2)));
 		DestinationDescriptor destination = destination(transport, this.first);
 		assertThat(destination.scheme()).isEqualTo("http");
 		assertThat(destination.host()).isEqualTo("127.0.0.1");

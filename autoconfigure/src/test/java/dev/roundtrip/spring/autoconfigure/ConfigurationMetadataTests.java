@@ -19,9 +19,9 @@ import dev.roundtrip.transport.TransportSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The metadata that {@code spring-boot-configuration-processor} generates:
- * every {@code roundtrip.transport.*} property is documented, with its
- * default, and every transport setting has a property.
+ * The metadata that {@code spring-boot-configuration-processor} generates: every
+ * {@code roundtrip.transport.*} property is documented, with its default, and every
+ * transport setting has a property.
  */
 class ConfigurationMetadataTests {
 
@@ -46,10 +46,11 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyPropertyHasADescription() {
-		assertThat(properties).isNotEmpty().allSatisfy((property) -> assertThat((String) property.get("description"))
-			.as("description of %s", property.get("name"))
-			.isNotBlank()
-			.endsWith("."));
+		assertThat(properties).isNotEmpty()
+			.allSatisfy((property) -> assertThat((String) property.get("description"))
+				.as("description of %s", property.get("name"))
+				.isNotBlank()
+				.endsWith("."));
 	}
 
 	@Test

@@ -47,8 +47,9 @@ class RoundtripEndpointAutoConfigurationTests {
 
 	@Test
 	void isAbsentWithoutATransport() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=roundtrip",
-				"roundtrip.transport.enabled=false")
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=roundtrip",
+					"roundtrip.transport.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RoundtripEndpoint.class));
 	}
 

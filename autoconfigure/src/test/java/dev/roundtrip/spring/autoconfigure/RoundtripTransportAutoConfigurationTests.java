@@ -46,10 +46,9 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
 class RoundtripTransportAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RoundtripTransportAutoConfiguration.class,
-				SslAutoConfiguration.class, HttpClientAutoConfiguration.class,
-				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
-				RestTemplateAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(RoundtripTransportAutoConfiguration.class, SslAutoConfiguration.class,
+				HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
+				RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class));
 
 	@Test
 	void contributesOneTransportAndTheBuilderOverIt() {
@@ -66,13 +65,13 @@ class RoundtripTransportAutoConfigurationTests {
 	void bootsClientHttpRequestFactoryAndRestTemplatesSendThroughTheTransport() {
 		this.runner.run((context) -> {
 			Transport transport = context.getBean(Transport.class);
-			assertThat(context.getBean(ClientHttpRequestFactory.class))
-				.isInstanceOfSatisfying(RoundtripClientHttpRequestFactory.class,
-						(factory) -> assertThat(factory.getTransport()).isSameAs(transport));
+			assertThat(context.getBean(ClientHttpRequestFactory.class)).isInstanceOfSatisfying(
+					RoundtripClientHttpRequestFactory.class,
+					(factory) -> assertThat(factory.getTransport()).isSameAs(transport));
 			RestTemplateBuilder restTemplateBuilder = context.getBean(RestTemplateBuilder.class);
-			assertThat(restTemplateBuilder.build().getRequestFactory())
-				.isInstanceOfSatisfying(RoundtripClientHttpRequestFactory.class,
-						(factory) -> assertThat(factory.getTransport()).isSameAs(transport));
+			assertThat(restTemplateBuilder.build().getRequestFactory()).isInstanceOfSatisfying(
+					RoundtripClientHttpRequestFactory.class,
+					(factory) -> assertThat(factory.getTransport()).isSameAs(transport));
 			assertThat(restTemplateBuilder.build().getRequestFactory())
 				.isNotSameAs(restTemplateBuilder.build().getRequestFactory());
 		});
@@ -133,7 +132,8 @@ class RoundtripTransportAutoConfigurationTests {
 		List<Transport> transports = new ArrayList<>();
 		this.runner.run((context) -> transports.add(context.getBean(Transport.class)));
 		assertThat(transports).hasSize(1);
-		// Port 9 on loopback refuses; a closed transport refuses before dialing, and says why.
+		// Port 9 on loopback refuses; a closed transport refuses before dialing, and says
+		// why.
 		assertThatIOException().isThrownBy(() -> transports.get(0).roundTrip(Request.get("http://127.0.0.1:9/")))
 			.withMessageContaining("closed");
 	}
@@ -278,11 +278,9 @@ class RoundtripTransportAutoConfigurationTests {
 
 	@Test
 	void redirectsFollowByDefault() {
-		this.runner.run((context) -> assertThat(factory(context)
-			.isFollowRedirects()).isTrue());
+		this.runner.run((context) -> assertThat(factory(context).isFollowRedirects()).isTrue());
 		this.runner.withPropertyValues("spring.http.clients.redirects=" + HttpRedirects.FOLLOW)
-			.run((context) -> assertThat(factory(context)
-				.isFollowRedirects()).isTrue());
+			.run((context) -> assertThat(factory(context).isFollowRedirects()).isTrue());
 	}
 
 	private static RoundtripClientHttpRequestFactory factory(ApplicationContext context) {
@@ -291,7 +289,8 @@ class RoundtripTransportAutoConfigurationTests {
 	}
 
 	private static void addProperties(ConfigurableApplicationContext context, Map<String, Object> properties) {
-		// Keys with ':' cannot be written as "key=value" pairs; a property source takes them as they are.
+		// Keys with ':' cannot be written as "key=value" pairs; a property source takes
+		// them as they are.
 		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test", properties));
 	}
 

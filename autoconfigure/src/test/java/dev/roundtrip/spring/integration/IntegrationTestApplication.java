@@ -21,10 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.service.registry.ImportHttpServices;
 
 /**
- * The embedded server the integration tests call: endpoints for plain,
- * large, slow and redirecting responses, and an echo. Its
- * {@link ServerConnections} filter counts the client's connections by their
- * remote ports; {@link ClientConnections} hears the transport's own events.
+ * The embedded server the integration tests call: endpoints for plain, large, slow and
+ * redirecting responses, and an echo. Its {@link ServerConnections} filter counts the
+ * client's connections by their remote ports; {@link ClientConnections} hears the
+ * transport's own events.
  */
 @SpringBootApplication
 @ImportHttpServices(HelloService.class)

@@ -15,7 +15,10 @@ import dev.roundtrip.transport.CloseReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code roundtrip.transport.disable-keep-alives=true}: one connection per request, closed after it. */
+/**
+ * {@code roundtrip.transport.disable-keep-alives=true}: one connection per request,
+ * closed after it.
+ */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "roundtrip.transport.disable-keep-alives=true")
 class KeepAlivesDisabledIntegrationTests {

@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** {@code spring.http.clients.read-timeout}: a timed-out exchange's connection is closed, never reused. */
+/**
+ * {@code spring.http.clients.read-timeout}: a timed-out exchange's connection is closed,
+ * never reused.
+ */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.http.clients.read-timeout=100ms")
 class ReadTimeoutIntegrationTests {

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The auto-configured {@code RestClient.Builder} and {@code RestTemplateBuilder}
- * against an embedded Tomcat: one pool for all of them, connections reused,
- * redirects followed as the factory's rules say.
+ * The auto-configured {@code RestClient.Builder} and {@code RestTemplateBuilder} against
+ * an embedded Tomcat: one pool for all of them, connections reused, redirects followed as
+ * the factory's rules say.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class RestClientIntegrationTests {

@@ -11,8 +11,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
 /**
- * Counts the connections the server was sent requests on, as distinct client
- * addresses and ports: what the server saw, whatever the client believes.
+ * Counts the connections the server was sent requests on, as distinct client addresses
+ * and ports: what the server saw, whatever the client believes.
  */
 public class ServerConnections implements Filter {
 

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@code spring.http.clients.ssl.bundle} against an HTTPS embedded Tomcat whose
- * certificate is made for this test: trusted through the bundle, pooled across
- * every client of that bundle, never shared with another bundle, and refused
- * for a host name it was not issued to.
+ * certificate is made for this test: trusted through the bundle, pooled across every
+ * client of that bundle, never shared with another bundle, and refused for a host name it
+ * was not issued to.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.ssl.bundle=server", "spring.http.clients.ssl.bundle=client" })

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * With one connection allowed per host, a response whose body is left unread
- * would hold the only slot if closing it did not release the connection.
+ * With one connection allowed per host, a response whose body is left unread would hold
+ * the only slot if closing it did not release the connection.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "roundtrip.transport.max-conns-per-host=1")

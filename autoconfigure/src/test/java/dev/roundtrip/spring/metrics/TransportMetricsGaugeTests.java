@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gauges, read from a real transport's pool against a loopback server,
- * and the one snapshot per scrape behind them.
+ * The gauges, read from a real transport's pool against a loopback server, and the one
+ * snapshot per scrape behind them.
  */
 class TransportMetricsGaugeTests {
 
@@ -65,8 +65,7 @@ class TransportMetricsGaugeTests {
 		}
 		assertThat(open("idle").gauge().value()).isEqualTo(1);
 		assertThat(open("active").gauge().value()).isZero();
-		assertThat(this.registry.get(TransportMetrics.WAIT_TIME).tag("outcome", "reused").timer().count())
-			.isEqualTo(4);
+		assertThat(this.registry.get(TransportMetrics.WAIT_TIME).tag("outcome", "reused").timer().count()).isEqualTo(4);
 		assertThat(this.registry.get(TransportMetrics.CREATE_TIME).tag("outcome", "success").timer().count())
 			.isEqualTo(1);
 		assertThat(this.registry.find(TransportMetrics.MAX).gauge()).as("no per-host limit set").isNull();

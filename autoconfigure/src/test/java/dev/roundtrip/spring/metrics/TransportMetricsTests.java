@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The binder driven by hand-made listener events: which meter each event
- * lands in, with which tags, and how the destination cap holds. The gauges,
- * which read a real transport's pool, are in {@link TransportMetricsGaugeTests}.
+ * The binder driven by hand-made listener events: which meter each event lands in, with
+ * which tags, and how the destination cap holds. The gauges, which read a real
+ * transport's pool, are in {@link TransportMetricsGaugeTests}.
  */
 class TransportMetricsTests {
 

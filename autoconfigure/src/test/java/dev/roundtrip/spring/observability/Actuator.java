@@ -11,8 +11,8 @@ import java.util.List;
 import com.jayway.jsonpath.JsonPath;
 
 /**
- * Calls the Actuator endpoints with the JDK's own HTTP client, so that reading
- * the pool does not use (and change) the pool being read.
+ * Calls the Actuator endpoints with the JDK's own HTTP client, so that reading the pool
+ * does not use (and change) the pool being read.
  */
 final class Actuator {
 
@@ -32,7 +32,10 @@ final class Actuator {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
 	}
 
-	/** The {@code statistic} (COUNT, VALUE, TOTAL_TIME …) of {@code /actuator/metrics/{name}?tag=…}. */
+	/**
+	 * The {@code statistic} (COUNT, VALUE, TOTAL_TIME …) of
+	 * {@code /actuator/metrics/{name}?tag=…}.
+	 */
 	double measurement(String name, String statistic, String... tags) {
 		StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
 		for (int i = 0; i < tags.length; i++) {

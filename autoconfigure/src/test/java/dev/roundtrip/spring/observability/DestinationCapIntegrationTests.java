@@ -18,10 +18,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client that calls 150 hosts (127.0.0.2 to 127.0.0.151, all the embedded
- * server on loopback) gets meters for the first 100 and counts the other 50
- * under {@code server.address=other}: the registry does not grow with the
- * hosts.
+ * A client that calls 150 hosts (127.0.0.2 to 127.0.0.151, all the embedded server on
+ * loopback) gets meters for the first 100 and counts the other 50 under
+ * {@code server.address=other}: the registry does not grow with the hosts.
  */
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=metrics,prometheus")

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A connection left idle past {@code idle-conn-timeout} is closed by the
- * transport, and the metrics say why and for how long it lived.
+ * A connection left idle past {@code idle-conn-timeout} is closed by the transport, and
+ * the metrics say why and for how long it lived.
  */
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=metrics",
@@ -43,8 +43,8 @@ class IdleTimeoutMetricsIntegrationTests {
 			.as("lived at least its idle timeout, in seconds")
 			.isGreaterThanOrEqualTo(0.2);
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(actuator.measurement("http.client.open_connections", "VALUE",
-					"server.address:localhost"))
+			.untilAsserted(() -> assertThat(
+					actuator.measurement("http.client.open_connections", "VALUE", "server.address:localhost"))
 				.isZero());
 	}
 

@@ -21,11 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What an operator sees through Actuator after the auto-configured
- * {@code RestClient} has called the embedded server: {@code /actuator/metrics},
- * the Prometheus scrape, and {@code /actuator/roundtrip}. Each test calls the
- * server by a host name of its own ({@code localhost}, {@code 127.0.0.1},
- * {@code 127.0.0.2}), so their meters do not mix.
+ * What an operator sees through Actuator after the auto-configured {@code RestClient} has
+ * called the embedded server: {@code /actuator/metrics}, the Prometheus scrape, and
+ * {@code /actuator/roundtrip}. Each test calls the server by a host name of its own
+ * ({@code localhost}, {@code 127.0.0.1}, {@code 127.0.0.2}), so their meters do not mix.
  */
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=metrics,prometheus,roundtrip")
@@ -54,15 +53,15 @@ class ObservabilityIntegrationTests {
 	void twentySequentialCallsShowOneIdleConnectionNineteenReusedAndOneNew() {
 		call("localhost", 20);
 		await().atMost(BOUND)
-			.untilAsserted(() -> assertThat(this.actuator.measurement("http.client.open_connections", "VALUE",
-					"http.connection.state:idle"))
+			.untilAsserted(() -> assertThat(
+					this.actuator.measurement("http.client.open_connections", "VALUE", "http.connection.state:idle"))
 				.isEqualTo(1));
 		assertThat(this.actuator.measurement("http.client.open_connections", "VALUE", "http.connection.state:active"))
 			.isZero();
 		assertThat(waitTime("localhost", "reused")).isEqualTo(19);
 		assertThat(waitTime("localhost", "new")).isEqualTo(1);
-		assertThat(this.actuator.measurement("http.client.connection.create_time", "COUNT",
-				"server.address:localhost", "outcome:success"))
+		assertThat(this.actuator.measurement("http.client.connection.create_time", "COUNT", "server.address:localhost",
+				"outcome:success"))
 			.isEqualTo(1);
 		String metric = this.actuator.get("/actuator/metrics/http.client.connection.wait_time").body();
 		List<String> tagNames = JsonPath.read(metric, "$.availableTags[*].tag");
@@ -103,7 +102,8 @@ class ObservabilityIntegrationTests {
 
 		HttpResponse<String> one = this.actuator.get("/actuator/roundtrip/" + authority);
 		assertThat(one.statusCode()).isEqualTo(200);
-		List<String> authorities = JsonPath.read(one.body(), "$.transports.roundtripTransport.destinations[*].authority");
+		List<String> authorities = JsonPath.read(one.body(),
+				"$.transports.roundtripTransport.destinations[*].authority");
 		assertThat(authorities).containsExactly(authority);
 		assertThat(this.actuator.get("/actuator/roundtrip/127.0.0.1:1").statusCode()).isEqualTo(404);
 
@@ -123,8 +123,7 @@ class ObservabilityIntegrationTests {
 		call("127.0.0.4", 1);
 		assertThat(this.actuator.delete("/actuator/roundtrip/127.0.0.3:" + this.port).statusCode()).isEqualTo(204);
 		String after = this.actuator.get("/actuator/roundtrip").body();
-		List<String> open = JsonPath.read(after,
-				"$.transports.roundtripTransport.destinations[?(@.idle > 0)].host");
+		List<String> open = JsonPath.read(after, "$.transports.roundtripTransport.destinations[?(@.idle > 0)].host");
 		assertThat(open).containsExactly("127.0.0.4");
 	}
 

@@ -19,11 +19,10 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 /**
- * A keep-alive HTTP/1.1 server on 127.0.0.1 for tests that need a real
- * {@code Transport} and nothing of Spring: {@code /hello} answers at once,
- * {@code /slow} when {@link #release()} is called (or after five seconds).
- * Plain HTTP, or HTTPS with an {@link SSLContext} such as
- * {@link TestCertificates#serverContext()}.
+ * A keep-alive HTTP/1.1 server on 127.0.0.1 for tests that need a real {@code Transport}
+ * and nothing of Spring: {@code /hello} answers at once, {@code /slow} when
+ * {@link #release()} is called (or after five seconds). Plain HTTP, or HTTPS with an
+ * {@link SSLContext} such as {@link TestCertificates#serverContext()}.
  */
 public final class LoopbackServer implements AutoCloseable {
 
@@ -81,10 +80,13 @@ public final class LoopbackServer implements AutoCloseable {
 		return this.server.getAddress().getPort();
 	}
 
-	/** {@code http://127.0.0.1:port/path}, or {@code https://localhost:port/path}, the name in the certificate. */
+	/**
+	 * {@code http://127.0.0.1:port/path}, or {@code https://localhost:port/path}, the
+	 * name in the certificate.
+	 */
 	public URI uri(String path) {
-		return URI.create(this.scheme + "://" + ("https".equals(this.scheme) ? "localhost" : "127.0.0.1") + ":" + port()
-				+ path);
+		return URI.create(
+				this.scheme + "://" + ("https".equals(this.scheme) ? "localhost" : "127.0.0.1") + ":" + port() + path);
 	}
 
 	/** Waits (five seconds at most) until a {@code /slow} request has arrived. */

@@ -16,10 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed certificate for {@code localhost}, made at test time by the
- * JDK's {@code keytool} so that no key is committed: a PKCS12 key store with
- * the server's key, a trust store with its certificate, and {@link SSLContext}s
- * over them. Password {@value #PASSWORD}.
+ * A self-signed certificate for {@code localhost}, made at test time by the JDK's
+ * {@code keytool} so that no key is committed: a PKCS12 key store with the server's key,
+ * a trust store with its certificate, and {@link SSLContext}s over them. Password
+ * {@value #PASSWORD}.
  */
 public final class TestCertificates {
 
@@ -39,13 +39,13 @@ public final class TestCertificates {
 		Path keyStore = dir.resolve("server.p12");
 		Path certificate = dir.resolve("server.crt");
 		Path trustStore = dir.resolve("trust.p12");
-		keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-				"CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-				keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+		keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+				"-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+				"-storepass", PASSWORD, "-keypass", PASSWORD);
 		keytool("-exportcert", "-alias", "server", "-rfc", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
 				"-file", certificate.toString());
-		keytool("-importcert", "-noprompt", "-alias", "server", "-file", certificate.toString(), "-storetype",
-				"PKCS12", "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+		keytool("-importcert", "-noprompt", "-alias", "server", "-file", certificate.toString(), "-storetype", "PKCS12",
+				"-keystore", trustStore.toString(), "-storepass", PASSWORD);
 		for (Path file : List.of(keyStore, certificate, trustStore, dir)) {
 			file.toFile().deleteOnExit();
 		}

@@ -8,8 +8,8 @@ import dev.roundtrip.transport.ConnectionInfo;
 import dev.roundtrip.transport.TransportListener;
 
 /**
- * A {@link TransportListener} bean: the auto-configuration hands it to the
- * application's transport. Counts the connections that transport dialed.
+ * A {@link TransportListener} bean: the auto-configuration hands it to the application's
+ * transport. Counts the connections that transport dialed.
  */
 @Component
 class ApplicationTransportEvents implements TransportListener {

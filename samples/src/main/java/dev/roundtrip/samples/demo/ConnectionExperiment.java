@@ -26,13 +26,12 @@ import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Transport;
 
 /**
- * The seed's experiment (DESIGN.md section 4), replayed through
- * {@code RestClient} against this application's own server: six sequential
- * requests per case, with keep-alives on and off, the body read to its end or
- * not, the response closed or not; then reuse within and beyond
- * {@code idle-conn-timeout}, and a canceled request. Each case has a transport
- * of its own, made from the application's settings, so its connections are
- * its own; the server counts the connections it saw.
+ * The seed's experiment (DESIGN.md section 4), replayed through {@code RestClient}
+ * against this application's own server: six sequential requests per case, with
+ * keep-alives on and off, the body read to its end or not, the response closed or not;
+ * then reuse within and beyond {@code idle-conn-timeout}, and a canceled request. Each
+ * case has a transport of its own, made from the application's settings, so its
+ * connections are its own; the server counts the connections it saw.
  */
 @Component
 class ConnectionExperiment implements ApplicationRunner {
@@ -97,7 +96,8 @@ class ConnectionExperiment implements ApplicationRunner {
 		System.out.println();
 		System.out.println("Roundtrip demo: the seed's experiment, " + REQUESTS
 				+ " sequential requests per case, through RestClient to " + base);
-		System.out.println("(ka = keep-alives on, off = keep-alives off; 'opened' counts the client ports the server saw)");
+		System.out
+			.println("(ka = keep-alives on, off = keep-alives off; 'opened' counts the client ports the server saw)");
 		System.out.println();
 		System.out.print(this.report.render());
 		System.out.println();
@@ -105,7 +105,10 @@ class ConnectionExperiment implements ApplicationRunner {
 		System.out.println();
 	}
 
-	/** The application's own RestClient, from the auto-configured builder, over the application's transport. */
+	/**
+	 * The application's own RestClient, from the auto-configured builder, over the
+	 * application's transport.
+	 */
 	private void autoConfigured(String base) {
 		RestClient client = this.restClientBuilders.getObject().baseUrl(base).build();
 		int dialedBefore = this.applicationEvents.dialed();
@@ -113,8 +116,7 @@ class ConnectionExperiment implements ApplicationRunner {
 			Handling.READ_AND_CLOSE.send(client, "/experiment/auto/hello");
 		}
 		this.report.add(new Row("auto", "auto-configured RestClient: ka, read to EOF, close", this.server.count("auto"),
-				this.applicationEvents.dialed() - dialedBefore, Map.of(), this.transport.stats().open(),
-				"1"));
+				this.applicationEvents.dialed() - dialedBefore, Map.of(), this.transport.stats().open(), "1"));
 	}
 
 	private void run(Case c, String base) {
@@ -140,9 +142,9 @@ class ConnectionExperiment implements ApplicationRunner {
 	}
 
 	/**
-	 * Seed, question 1: a connection used more often than
-	 * {@code idle-conn-timeout} is kept; one left idle longer is closed. The
-	 * transport's clock is advanced between requests instead of sleeping.
+	 * Seed, question 1: a connection used more often than {@code idle-conn-timeout} is
+	 * kept; one left idle longer is closed. The transport's clock is advanced between
+	 * requests instead of sleeping.
 	 */
 	private void idle(String base) {
 		Duration timeout = this.transport.settings().idleConnTimeout();
@@ -175,9 +177,9 @@ class ConnectionExperiment implements ApplicationRunner {
 	}
 
 	/**
-	 * Seed, question 2: a request canceled while waiting for its response has
-	 * its connection closed, not pooled. Canceled through the transport's
-	 * {@link Call}, since {@code RestClient} has no cancel.
+	 * Seed, question 2: a request canceled while waiting for its response has its
+	 * connection closed, not pooled. Canceled through the transport's {@link Call}, since
+	 * {@code RestClient} has no cancel.
 	 */
 	private void canceled(String base) throws InterruptedException {
 		CaseListener events = new CaseListener();
@@ -227,7 +229,10 @@ class ConnectionExperiment implements ApplicationRunner {
 			.build();
 	}
 
-	/** Collects garbage until the transport has found {@code leaked} dropped responses, or gives up. */
+	/**
+	 * Collects garbage until the transport has found {@code leaked} dropped responses, or
+	 * gives up.
+	 */
 	private static void awaitLeakDetection(CaseListener events, int leaked) {
 		long deadline = System.nanoTime() + LEAK_DETECTION_WAIT.toNanos();
 		while (events.closed(CloseReason.LEAKED) < leaked && System.nanoTime() < deadline) {

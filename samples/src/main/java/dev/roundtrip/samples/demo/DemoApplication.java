@@ -5,12 +5,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The demo: an application that has nothing but the Roundtrip starter for its
- * HTTP client. On startup it replays the seed's experiment against its own
- * embedded server through {@code RestClient} (see {@link ConnectionExperiment}),
- * prints how many connections each case opened, and stays up with its
- * Actuator endpoints exposed. With {@code --demo.exit-after-report=true} it
- * exits once the table is printed.
+ * The demo: an application that has nothing but the Roundtrip starter for its HTTP
+ * client. On startup it replays the seed's experiment against its own embedded server
+ * through {@code RestClient} (see {@link ConnectionExperiment}), prints how many
+ * connections each case opened, and stays up with its Actuator endpoints exposed. With
+ * {@code --demo.exit-after-report=true} it exits once the table is printed.
  */
 @SpringBootApplication
 public class DemoApplication {

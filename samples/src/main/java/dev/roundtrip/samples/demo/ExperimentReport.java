@@ -35,6 +35,7 @@ public class ExperimentReport {
 
 	/**
 	 * One case.
+	 *
 	 * @param name short name, as in the request path
 	 * @param description what the client did
 	 * @param opened connections the server saw requests on
@@ -66,8 +67,8 @@ public class ExperimentReport {
 
 	/** The table, for a terminal. */
 	public synchronized String render() {
-		String[] header = { "case", "what the client did", "opened (server)", "dialed (client)",
-				"closed by client", "open after", "Go 1.24 (seed)" };
+		String[] header = { "case", "what the client did", "opened (server)", "dialed (client)", "closed by client",
+				"open after", "Go 1.24 (seed)" };
 		List<String[]> lines = new ArrayList<>();
 		lines.add(header);
 		for (Row row : this.rows) {

@@ -20,10 +20,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The server side of the experiment: {@code /experiment/{case}/hello} answers
- * "Hello, World!" as the seed's Go server did, {@code /experiment/{case}/slow}
- * holds its answer until released, and every request is counted by the
- * client's address and port, per case: the connections the server saw.
+ * The server side of the experiment: {@code /experiment/{case}/hello} answers "Hello,
+ * World!" as the seed's Go server did, {@code /experiment/{case}/slow} holds its answer
+ * until released, and every request is counted by the client's address and port, per
+ * case: the connections the server saw.
  */
 @RestController
 class ExperimentServer {

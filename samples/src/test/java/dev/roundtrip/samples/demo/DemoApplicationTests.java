@@ -13,8 +13,8 @@ import dev.roundtrip.transport.CloseReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo's experiment, run as the application starts: the numbers of its
- * table that do not depend on when the garbage collector runs.
+ * The demo's experiment, run as the application starts: the numbers of its table that do
+ * not depend on when the garbage collector runs.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class DemoApplicationTests {

@@ -23,8 +23,9 @@ class DemoCommandTests {
 	void printsTheTableAndExitsWhenAskedTo() throws IOException, InterruptedException {
 		String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 		Path output = Files.createTempFile("roundtrip-demo", ".out");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", classPath, DemoApplication.class.getName(), "--server.port=0", "--demo.exit-after-report=true"));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
+						DemoApplication.class.getName(), "--server.port=0", "--demo.exit-after-report=true"));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		try {
 			if (!process.waitFor(180, TimeUnit.SECONDS)) {
@@ -43,7 +44,10 @@ class DemoCommandTests {
 		}
 	}
 
-	/** A cell of the printed table: the row whose first cell is {@code name}, column {@code column} (0 = name). */
+	/**
+	 * A cell of the printed table: the row whose first cell is {@code name}, column
+	 * {@code column} (0 = name).
+	 */
 	private static String cell(String printed, String name, int column) {
 		for (String line : printed.split("\n")) {
 			String[] cells = line.split("\\|");

@@ -10,11 +10,10 @@ import dev.roundtrip.transport.internal.http1.FixedLengthSink;
 import dev.roundtrip.transport.internal.http1.Http1Sink;
 
 /**
- * The stream a {@link Request.Body} writes into: framed by its
- * {@code Content-Length}, or chunked when its length is unknown. It tells the
- * body's own failures (it threw, or wrote more or fewer bytes than it
- * announced) from the connection's, because only the connection's may be
- * retried or answered early by the server: the former come out as
+ * The stream a {@link Request.Body} writes into: framed by its {@code Content-Length}, or
+ * chunked when its length is unknown. It tells the body's own failures (it threw, or
+ * wrote more or fewer bytes than it announced) from the connection's, because only the
+ * connection's may be retried or answered early by the server: the former come out as
  * {@link BodyFailure}.
  */
 final class BodyWriter extends OutputStream {
@@ -25,7 +24,10 @@ final class BodyWriter extends OutputStream {
 
 	private long written;
 
-	/** The connection's write failure, if one happened: then what the body throws is the connection's failure. */
+	/**
+	 * The connection's write failure, if one happened: then what the body throws is the
+	 * connection's failure.
+	 */
 	private IOException connectionFailure;
 
 	private BodyWriter(Http1Sink sink, long length) {
@@ -34,8 +36,8 @@ final class BodyWriter extends OutputStream {
 	}
 
 	/**
-	 * Writes {@code body} to {@code sink}, framing included (the last chunk for
-	 * chunked), without flushing.
+	 * Writes {@code body} to {@code sink}, framing included (the last chunk for chunked),
+	 * without flushing.
 	 * @throws BodyFailure if the body failed or broke its length
 	 * @throws IOException if writing to the connection failed
 	 */
@@ -58,8 +60,8 @@ final class BodyWriter extends OutputStream {
 			throw out.connectionFailure;
 		}
 		if (out.length >= 0 && out.written != out.length) {
-			throw new BodyFailure("Request body wrote " + out.written + " bytes but its contentLength() is "
-					+ out.length, null);
+			throw new BodyFailure(
+					"Request body wrote " + out.written + " bytes but its contentLength() is " + out.length, null);
 		}
 		// Writes the last chunk; a fixed-length body is complete already.
 		out.framed.close();

@@ -28,14 +28,16 @@ import dev.roundtrip.transport.internal.conn.Dialer;
 import dev.roundtrip.transport.internal.pool.ConnectionPool;
 
 /**
- * What a {@link dev.roundtrip.transport.Transport} is made of: its settings,
- * its pool, its dialer and the threads that dial and watch deadlines.
+ * What a {@link dev.roundtrip.transport.Transport} is made of: its settings, its pool,
+ * its dialer and the threads that dial and watch deadlines.
  */
 public final class Engine {
 
 	private final TransportSettings settings;
 
-	/** The destination of the latest call, reused when the next goes to the same place. */
+	/**
+	 * The destination of the latest call, reused when the next goes to the same place.
+	 */
 	private volatile Destination lastDestination;
 
 	private final SSLContext sslContext;
@@ -54,9 +56,9 @@ public final class Engine {
 	}
 
 	/**
-	 * An engine that reads {@code HTTP_PROXY}, {@code HTTPS_PROXY} and
-	 * {@code NO_PROXY} through {@code environment} (once, now) when
-	 * {@code proxy.from-environment} is on; tests pass a map's {@code get}.
+	 * An engine that reads {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY}
+	 * through {@code environment} (once, now) when {@code proxy.from-environment} is on;
+	 * tests pass a map's {@code get}.
 	 */
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment) {
@@ -70,11 +72,10 @@ public final class Engine {
 	}
 
 	/**
-	 * Dials run on their own threads so that a request waiting for its dial can
-	 * take a connection another request returns meanwhile (Go's late binding).
-	 * Virtual threads where the runtime has them; else a cached pool of daemon
-	 * threads. Only dials use these: a request on a pooled connection runs on
-	 * the caller's thread alone.
+	 * Dials run on their own threads so that a request waiting for its dial can take a
+	 * connection another request returns meanwhile (Go's late binding). Virtual threads
+	 * where the runtime has them; else a cached pool of daemon threads. Only dials use
+	 * these: a request on a pooled connection runs on the caller's thread alone.
 	 */
 	private static ExecutorService dialExecutor() {
 		try {
@@ -123,8 +124,8 @@ public final class Engine {
 	}
 
 	/**
-	 * The pool key of {@code request}: its scheme, host and port, the proxy it
-	 * goes through (see {@link ProxyConfig}) and, for https, its TLS configuration.
+	 * The pool key of {@code request}: its scheme, host and port, the proxy it goes
+	 * through (see {@link ProxyConfig}) and, for https, its TLS configuration.
 	 * @throws IOException if the proxy that applies cannot be used
 	 */
 	Destination destinationFor(Request request) throws IOException {
@@ -149,7 +150,8 @@ public final class Engine {
 		Destination last = this.lastDestination;
 		if (last != null && last.port() == port && last.sslContext() == context && last.host().equals(host)
 				&& last.scheme().equals(scheme) && Objects.equals(last.proxy(), proxy)) {
-			// Most calls go where the last one went: reuse its key rather than allocate one per request.
+			// Most calls go where the last one went: reuse its key rather than allocate
+			// one per request.
 			return last;
 		}
 		Destination destination = new Destination(scheme, host, port, proxy, context);
@@ -161,8 +163,7 @@ public final class Engine {
 		HostSettings host = this.settings.host(destination.authority());
 		return new ConnectionPool.Limits(
 				(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : this.settings.maxConnsPerHost(),
-				(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost()
-						: this.settings.maxIdleConnsPerHost(),
+				(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : this.settings.maxIdleConnsPerHost(),
 				(host.idleConnTimeout() != null) ? host.idleConnTimeout() : this.settings.idleConnTimeout(),
 				(host.maxConnLifetime() != null) ? host.maxConnLifetime() : this.settings.maxConnLifetime());
 	}

@@ -32,33 +32,41 @@ import dev.roundtrip.transport.internal.http1.UntilCloseSource;
 /**
  * One request and its response on one connection.
  * <ol>
- * <li>{@link #run}: write the request head and body, read the response head
- * (skipping 1xx), decide how the body is framed and whether the connection may
- * be reused afterwards. With {@code Expect: 100-continue} the body waits for
- * the server's word ({@link #awaitContinue}). A write that fails part-way
- * still returns the response the server sent before it stopped reading (a
- * 413, say), on a connection then closed.</li>
+ * <li>{@link #run}: write the request head and body, read the response head (skipping
+ * 1xx), decide how the body is framed and whether the connection may be reused
+ * afterwards. With {@code Expect: 100-continue} the body waits for the server's word
+ * ({@link #awaitContinue}). A write that fails part-way still returns the response the
+ * server sent before it stopped reading (a 413, say), on a connection then closed.</li>
  * <li>A response without a body gives the connection back at once; otherwise
- * {@link ResponseBody} gives it back when the body reaches its end, or closes
- * it if the body is closed early and cannot be drained.</li>
- * <li>Any failure, timeout or cancel closes the connection; it is never
- * pooled after an error. {@link #retry()} then says whether Go's rules allow
- * sending the request again on a fresh connection.</li>
+ * {@link ResponseBody} gives it back when the body reaches its end, or closes it if the
+ * body is closed early and cannot be drained.</li>
+ * <li>Any failure, timeout or cancel closes the connection; it is never pooled after an
+ * error. {@link #retry()} then says whether Go's rules allow sending the request again on
+ * a fresh connection.</li>
  * </ol>
  * Go: {@code (*persistConn).roundTrip}, {@code writeLoop} and {@code readLoop}.
  */
 final class Exchange {
 
-	/** Why a failed exchange may be retried on a new connection. Go: {@code shouldRetryRequest}. */
+	/**
+	 * Why a failed exchange may be retried on a new connection. Go:
+	 * {@code shouldRetryRequest}.
+	 */
 	enum Retry {
 
 		/** Not at all. */
 		NONE,
 
-		/** Nothing of the request reached the socket: any request whose body can be replayed. */
+		/**
+		 * Nothing of the request reached the socket: any request whose body can be
+		 * replayed.
+		 */
 		NOTHING_WRITTEN,
 
-		/** The server closed the reused connection before any byte of a response: replayable requests only. */
+		/**
+		 * The server closed the reused connection before any byte of a response:
+		 * replayable requests only.
+		 */
 		SERVER_CLOSED_IDLE;
 
 		boolean allows(Request request) {
@@ -71,7 +79,10 @@ final class Exchange {
 
 	}
 
-	/** How long a failed write waits for the response a server may have sent before it stopped reading. */
+	/**
+	 * How long a failed write waits for the response a server may have sent before it
+	 * stopped reading.
+	 */
 	static final int EARLY_RESPONSE_WAIT_MILLIS = 1000;
 
 	private final Engine engine;
@@ -82,13 +93,22 @@ final class Exchange {
 
 	private Retry retry = Retry.NONE;
 
-	/** What is left of {@code max-response-header-bytes} once interim (1xx) responses are counted. */
+	/**
+	 * What is left of {@code max-response-header-bytes} once interim (1xx) responses are
+	 * counted.
+	 */
 	private long headerBudget;
 
-	/** Whether any byte of a response head has arrived: after that, a failure is never a stale connection. */
+	/**
+	 * Whether any byte of a response head has arrived: after that, a failure is never a
+	 * stale connection.
+	 */
 	private boolean headSeen;
 
-	/** Guarded by being called from the owner's thread, or the cleaner once the body is unreachable. */
+	/**
+	 * Guarded by being called from the owner's thread, or the cleaner once the body is
+	 * unreachable.
+	 */
 	private boolean released;
 
 	Exchange(Engine engine, RealCall call, Connection conn) {
@@ -151,9 +171,10 @@ final class Exchange {
 			catch (IOException | RuntimeException ex) {
 				throw fail(ex, "waiting for 100 Continue");
 			}
-			if (head != null && (closeAfter || head.status() == 101
-					|| head.headers().containsToken("Connection", "close"))) {
-				// Go: a final answer that closes the connection means the body is not wanted.
+			if (head != null
+					&& (closeAfter || head.status() == 101 || head.headers().containsToken("Connection", "close"))) {
+				// Go: a final answer that closes the connection means the body is not
+				// wanted.
 				incomplete = CloseReason.RESPONSE_CLOSE;
 			}
 			else {
@@ -210,7 +231,8 @@ final class Exchange {
 		if (raw == null) {
 			release(afterBody);
 			this.call.finished();
-			return new Response(request, head.protocol(), head.status(), head.reason(), headers, InputStream.nullInputStream());
+			return new Response(request, head.protocol(), head.status(), head.reason(), headers,
+					InputStream.nullInputStream());
 		}
 		InputStream responseBody = ResponseBody.open(this, raw, afterBody, settings);
 		if (askedForGzip && "gzip".equalsIgnoreCase(trim(headers.get("Content-Encoding")))) {
@@ -221,18 +243,18 @@ final class Exchange {
 	}
 
 	/**
-	 * A 101, or a 2xx to CONNECT: the connection now carries another protocol,
-	 * which this transport does not offer to the caller, so it is closed.
+	 * A 101, or a 2xx to CONNECT: the connection now carries another protocol, which this
+	 * transport does not offer to the caller, so it is closed.
 	 */
 	private static boolean switchesProtocols(Request request, ResponseHead head) {
 		return head.status() == 101 || ("CONNECT".equals(request.method()) && head.status() / 100 == 2);
 	}
 
 	/**
-	 * The request could not be written whole. Decides whether it may be retried,
-	 * and returns the response the server sent before it stopped reading, if
-	 * there is one (a 413 for a body too large, say); else fails the exchange.
-	 * Go: {@code nothingWrittenError}, and TestTransportPrefersResponseOverWriteError.
+	 * The request could not be written whole. Decides whether it may be retried, and
+	 * returns the response the server sent before it stopped reading, if there is one (a
+	 * 413 for a body too large, say); else fails the exchange. Go:
+	 * {@code nothingWrittenError}, and TestTransportPrefersResponseOverWriteError.
 	 * @param answered the final response head already read (after
 	 * {@code Expect: 100-continue}), or {@code null}
 	 */
@@ -264,14 +286,15 @@ final class Exchange {
 	}
 
 	/**
-	 * The head of a response already sent by a server that stopped reading the
-	 * request, or {@code null}. A server that answers early and closes leaves
-	 * its answer in our receive buffer ahead of the reset that failed our write.
+	 * The head of a response already sent by a server that stopped reading the request,
+	 * or {@code null}. A server that answers early and closes leaves its answer in our
+	 * receive buffer ahead of the reset that failed our write.
 	 */
 	private ResponseHead readEarlyResponse(int readTimeoutMillis) {
 		Retry before = this.retry;
-		this.conn.timing().readTimeout((readTimeoutMillis > 0) ? Math.min(readTimeoutMillis, EARLY_RESPONSE_WAIT_MILLIS)
-				: EARLY_RESPONSE_WAIT_MILLIS);
+		this.conn.timing()
+			.readTimeout((readTimeoutMillis > 0) ? Math.min(readTimeoutMillis, EARLY_RESPONSE_WAIT_MILLIS)
+					: EARLY_RESPONSE_WAIT_MILLIS);
 		try {
 			return readFinalHead();
 		}
@@ -286,10 +309,10 @@ final class Exchange {
 
 	/**
 	 * Waits up to {@code timeoutMillis} for the server's answer to
-	 * {@code Expect: 100-continue}: returns {@code null} to send the body (a
-	 * {@code 100} came, or the time ran out), or the final response the server
-	 * sent instead. Other 1xx responses are skipped. Go: the {@code continueCh}
-	 * of {@code (*persistConn).readLoop} and {@code waitForContinue}.
+	 * {@code Expect: 100-continue}: returns {@code null} to send the body (a {@code 100}
+	 * came, or the time ran out), or the final response the server sent instead. Other
+	 * 1xx responses are skipped. Go: the {@code continueCh} of
+	 * {@code (*persistConn).readLoop} and {@code waitForContinue}.
 	 */
 	private ResponseHead awaitContinue(long timeoutMillis, int readTimeoutMillis) throws IOException {
 		if (timeoutMillis <= 0) {
@@ -307,7 +330,8 @@ final class Exchange {
 				if (remaining <= 0) {
 					return null;
 				}
-				// The wait reads into the buffer and consumes nothing: a timeout leaves nothing half-parsed.
+				// The wait reads into the buffer and consumes nothing: a timeout leaves
+				// nothing half-parsed.
 				this.conn.timing().readTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, remaining / 1_000_000L)));
 				int n;
 				try {
@@ -351,7 +375,8 @@ final class Exchange {
 		Headers headers = request.headers();
 		String host = headers.get("Host");
 		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : RequestTarget.hostHeader(uri, destination));
-		// Proxy-Authorization goes to a proxy that forwards the request, never to an origin.
+		// Proxy-Authorization goes to a proxy that forwards the request, never to an
+		// origin.
 		boolean toProxy = destination.proxy() != null && !destination.isTls();
 		String proxyAuthorization = toProxy ? proxyAuthorization(destination) : null;
 		boolean userConnection = false;
@@ -359,7 +384,8 @@ final class Exchange {
 			String name = headers.name(i);
 			if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
 					|| name.equalsIgnoreCase("Transfer-Encoding")) {
-				// Framing is the transport's: derived from the body, never taken from the caller.
+				// Framing is the transport's: derived from the body, never taken from the
+				// caller.
 				continue;
 			}
 			if (name.equalsIgnoreCase("Proxy-Authorization") && (!toProxy || proxyAuthorization != null)) {
@@ -405,7 +431,10 @@ final class Exchange {
 		return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
 	}
 
-	/** Reads response heads until a final one, skipping 1xx but 101; all count against the header limit. */
+	/**
+	 * Reads response heads until a final one, skipping 1xx but 101; all count against the
+	 * header limit.
+	 */
 	private ResponseHead readFinalHead() throws IOException {
 		for (;;) {
 			ResponseHead head;
@@ -426,8 +455,8 @@ final class Exchange {
 	}
 
 	/**
-	 * Reads one head within what is left of {@code max-response-header-bytes};
-	 * a 1xx head spends from it. {@code null} if the server closed first.
+	 * Reads one head within what is left of {@code max-response-header-bytes}; a 1xx head
+	 * spends from it. {@code null} if the server closed first.
 	 */
 	private ResponseHead readHead(Http1Source source) throws IOException {
 		long max = this.engine.settings().maxResponseHeaderBytes();
@@ -438,7 +467,8 @@ final class Exchange {
 		catch (ProtocolException ex) {
 			if (this.headerBudget < max && ex.getMessage() != null
 					&& ex.getMessage().startsWith("response headers exceeded")) {
-				// The parser names the budget it was given: what interim responses left of the limit.
+				// The parser names the budget it was given: what interim responses left
+				// of the limit.
 				ProtocolException failure = new ProtocolException("response headers exceeded " + max
 						+ " bytes (max-response-header-bytes), counting the interim (1xx) responses before them");
 				failure.initCause(ex);
@@ -460,7 +490,10 @@ final class Exchange {
 		return head;
 	}
 
-	/** The server closed the connection before any byte of a response: on a reused connection, Go retries. */
+	/**
+	 * The server closed the connection before any byte of a response: on a reused
+	 * connection, Go retries.
+	 */
 	private EOFException serverClosedBeforeResponse() {
 		if (!this.headSeen) {
 			this.retry = Retry.SERVER_CLOSED_IDLE;
@@ -469,10 +502,9 @@ final class Exchange {
 	}
 
 	/**
-	 * A read failed. Before any byte of a response (Go peeks one byte first),
-	 * a dropped connection counts as the server closing it while idle. The
-	 * parser's EOFException means part of a head arrived; so do bytes left in
-	 * the buffer.
+	 * A read failed. Before any byte of a response (Go peeks one byte first), a dropped
+	 * connection counts as the server closing it while idle. The parser's EOFException
+	 * means part of a head arrived; so do bytes left in the buffer.
 	 */
 	private void noteFirstReadFailure(IOException ex) {
 		boolean bytesSeen = this.headSeen || ex instanceof EOFException || this.conn.source().buffered() > 0;
@@ -481,7 +513,10 @@ final class Exchange {
 		}
 	}
 
-	/** A reset or abrupt close on the first read of a reused connection: Go retries these like a clean EOF. */
+	/**
+	 * A reset or abrupt close on the first read of a reused connection: Go retries these
+	 * like a clean EOF.
+	 */
 	private static boolean isConnectionDrop(IOException ex) {
 		return !(ex instanceof ProtocolException) && !(ex instanceof InterruptedIOException)
 				&& !(ex instanceof TransportTimeoutException);
@@ -498,9 +533,9 @@ final class Exchange {
 	}
 
 	/**
-	 * Closes the connection for a failure and says plainly what happened: which
-	 * limit fired, whether it was a cancel or an interrupt, and for a request
-	 * that was written but not answered, that it may have been processed.
+	 * Closes the connection for a failure and says plainly what happened: which limit
+	 * fired, whether it was a cancel or an interrupt, and for a request that was written
+	 * but not answered, that it may have been processed.
 	 */
 	IOException fail(Throwable ex, String stage) {
 		IOException failure = explain(ex, stage);
@@ -544,9 +579,9 @@ final class Exchange {
 	}
 
 	/**
-	 * A bare socket failure ("Connection reset by peer", "Broken pipe") says
-	 * nothing of what was going on: add the stage, request and connection. Other
-	 * exceptions already say what happened and keep their type.
+	 * A bare socket failure ("Connection reset by peer", "Broken pipe") says nothing of
+	 * what was going on: add the stage, request and connection. Other exceptions already
+	 * say what happened and keep their type.
 	 */
 	private IOException withContext(IOException io, String stage, Request request) {
 		String message = io.getMessage() + " while " + stage + " for " + request + " on " + this.conn;
@@ -568,9 +603,8 @@ final class Exchange {
 	}
 
 	/**
-	 * Ends the exchange's hold on the connection: back to the pool when
-	 * {@code reason} is null, else closed. A connection a cancel has aborted is
-	 * always closed. Idempotent.
+	 * Ends the exchange's hold on the connection: back to the pool when {@code reason} is
+	 * null, else closed. A connection a cancel has aborted is always closed. Idempotent.
 	 */
 	void release(CloseReason reason) {
 		if (this.released) {

@@ -8,10 +8,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * A gzip-encoded body, decoded lazily: nothing is read until the caller
- * reads, so closing it unread costs no inflation. A truncated or corrupt
- * stream is an error naming the encoding, never a short body. Go:
- * {@code gzipReader}.
+ * A gzip-encoded body, decoded lazily: nothing is read until the caller reads, so closing
+ * it unread costs no inflation. A truncated or corrupt stream is an error naming the
+ * encoding, never a short body. Go: {@code gzipReader}.
  */
 final class GzipBody extends FilterInputStream {
 
@@ -67,7 +66,8 @@ final class GzipBody extends FilterInputStream {
 		}
 		if (n == -1) {
 			this.finished = true;
-			// GZIPInputStream may stop at the gzip trailer without reading the framing's end: read it now
+			// GZIPInputStream may stop at the gzip trailer without reading the framing's
+			// end: read it now
 			// so the connection goes back to the pool.
 			if (this.encoded.read() != -1) {
 				throw new IOException("response body has bytes after the end of its gzip stream");

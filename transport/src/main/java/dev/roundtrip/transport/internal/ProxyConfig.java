@@ -18,21 +18,21 @@ import dev.roundtrip.transport.TransportSettings;
 /**
  * Which HTTP proxy a request goes through, if any.
  * <ul>
- * <li>{@code proxy.url} set: every request goes through it, loopback targets
- * included (Go: {@code http.ProxyURL}); {@code NO_PROXY} does not apply.</li>
- * <li>Else, with {@code proxy.from-environment}: {@code HTTPS_PROXY} for
- * {@code https} targets, {@code HTTP_PROXY} for {@code http}, each falling back
- * to its lower-case name; {@code NO_PROXY} lists exceptions; {@code localhost}
- * and loopback addresses are never proxied; a value without a scheme means
- * {@code http://}. The environment is read once, when the transport is built.
- * Go: {@code http.ProxyFromEnvironment} and
+ * <li>{@code proxy.url} set: every request goes through it, loopback targets included
+ * (Go: {@code http.ProxyURL}); {@code NO_PROXY} does not apply.</li>
+ * <li>Else, with {@code proxy.from-environment}: {@code HTTPS_PROXY} for {@code https}
+ * targets, {@code HTTP_PROXY} for {@code http}, each falling back to its lower-case name;
+ * {@code NO_PROXY} lists exceptions; {@code localhost} and loopback addresses are never
+ * proxied; a value without a scheme means {@code http://}. The environment is read once,
+ * when the transport is built. Go: {@code http.ProxyFromEnvironment} and
  * {@code golang.org/x/net/http/httpproxy}.</li>
  * </ul>
- * Only {@code http://} proxies are supported: plain requests are sent to them
- * in absolute form, {@code https} ones through a {@code CONNECT} tunnel. A
- * proxy URL's user info becomes {@code Proxy-Authorization: Basic}.
+ * Only {@code http://} proxies are supported: plain requests are sent to them in absolute
+ * form, {@code https} ones through a {@code CONNECT} tunnel. A proxy URL's user info
+ * becomes {@code Proxy-Authorization: Basic}.
  *
- * <p>Not found by a DNS lookup: nothing here resolves a host name.
+ * <p>
+ * Not found by a DNS lookup: nothing here resolves a host name.
  */
 public final class ProxyConfig {
 
@@ -51,7 +51,10 @@ public final class ProxyConfig {
 	/** {@code NO_PROXY}, parsed. */
 	private final List<NoProxyRule> noProxy;
 
-	/** {@code REQUEST_METHOD} is set: we run as CGI, where {@code HTTP_PROXY} may come from a request header (httpoxy). */
+	/**
+	 * {@code REQUEST_METHOD} is set: we run as CGI, where {@code HTTP_PROXY} may come
+	 * from a request header (httpoxy).
+	 */
 	private final boolean cgi;
 
 	private ProxyConfig(Proxy fixed, Proxy http, Proxy https, List<NoProxyRule> noProxy, boolean cgi) {
@@ -62,7 +65,10 @@ public final class ProxyConfig {
 		this.cgi = cgi;
 	}
 
-	/** The proxies of {@code settings}, reading the environment through {@code environment} if it says so. */
+	/**
+	 * The proxies of {@code settings}, reading the environment through
+	 * {@code environment} if it says so.
+	 */
 	public static ProxyConfig of(TransportSettings settings, Function<String, String> environment) {
 		if (settings.proxy() != null) {
 			return new ProxyConfig(Proxy.parse("proxy.url", settings.proxy()), null, null, List.of(), false);
@@ -74,8 +80,8 @@ public final class ProxyConfig {
 	}
 
 	/**
-	 * The proxies named by {@code HTTP_PROXY}, {@code HTTPS_PROXY} and
-	 * {@code NO_PROXY} (or their lower-case forms) as {@code environment} gives them.
+	 * The proxies named by {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY}
+	 * (or their lower-case forms) as {@code environment} gives them.
 	 */
 	public static ProxyConfig fromEnvironment(Function<String, String> environment) {
 		Proxy http = Proxy.fromEnvironment(environment, "HTTP_PROXY", "http_proxy");
@@ -95,11 +101,11 @@ public final class ProxyConfig {
 	}
 
 	/**
-	 * The proxy for a request to {@code scheme://host:port}, or {@code null} to
-	 * connect directly.
+	 * The proxy for a request to {@code scheme://host:port}, or {@code null} to connect
+	 * directly.
 	 * @param host lower-case, an IPv6 literal without brackets
-	 * @throws IOException if the proxy that applies is unusable (not
-	 * {@code http://}, malformed) or is {@code HTTP_PROXY} under CGI
+	 * @throws IOException if the proxy that applies is unusable (not {@code http://},
+	 * malformed) or is {@code HTTP_PROXY} under CGI
 	 */
 	public Proxy forTarget(String scheme, String host, int port) throws IOException {
 		if (this.fixed != null) {
@@ -118,7 +124,10 @@ public final class ProxyConfig {
 		return proxy.usable();
 	}
 
-	/** The proxy a connection to {@code destination} goes through; {@code null} when it is direct. */
+	/**
+	 * The proxy a connection to {@code destination} goes through; {@code null} when it is
+	 * direct.
+	 */
 	public Proxy forDestination(Destination destination) throws IOException {
 		if (destination.proxy() == null) {
 			return null;
@@ -155,10 +164,14 @@ public final class ProxyConfig {
 		return (value == null || value.isEmpty()) ? null : value;
 	}
 
-	/** The bytes of an IPv4 or IPv6 literal, or {@code null} for a host name. Never a DNS lookup. */
+	/**
+	 * The bytes of an IPv4 or IPv6 literal, or {@code null} for a host name. Never a DNS
+	 * lookup.
+	 */
 	static byte[] ipLiteral(String host) {
 		if (host.indexOf(':') >= 0) {
-			// Only an IPv6 literal contains a colon, and InetAddress parses those without a lookup.
+			// Only an IPv6 literal contains a colon, and InetAddress parses those without
+			// a lookup.
 			try {
 				return InetAddress.getByName(host.startsWith("[") ? host : "[" + host + "]").getAddress();
 			}
@@ -213,8 +226,8 @@ public final class ProxyConfig {
 	}
 
 	/**
-	 * One proxy: where it is and the {@code Proxy-Authorization} value its URL's
-	 * user info gives, or why it cannot be used.
+	 * One proxy: where it is and the {@code Proxy-Authorization} value its URL's user
+	 * info gives, or why it cannot be used.
 	 *
 	 * @param authority {@code host:port}, an IPv6 literal in brackets: the
 	 * {@link Destination#proxy()} of connections through it
@@ -232,7 +245,10 @@ public final class ProxyConfig {
 			return parse(source, value.trim());
 		}
 
-		/** Go: {@code httpproxy.parseProxy}: a value without a scheme (or without a host) is read as {@code http://value}. */
+		/**
+		 * Go: {@code httpproxy.parseProxy}: a value without a scheme (or without a host)
+		 * is read as {@code http://value}.
+		 */
 		static Proxy parse(String source, String value) {
 			URI uri = null;
 			try {
@@ -275,7 +291,10 @@ public final class ProxyConfig {
 			return new Proxy(null, 0, null, null, source + " " + value + " cannot be used: " + why);
 		}
 
-		/** {@code Basic base64(user:password)}, each part percent-decoded. Go: {@code (*connectMethod).proxyAuth}. */
+		/**
+		 * {@code Basic base64(user:password)}, each part percent-decoded. Go:
+		 * {@code (*connectMethod).proxyAuth}.
+		 */
 		private static String basic(String rawUserInfo) {
 			if (rawUserInfo == null) {
 				return null;
@@ -283,8 +302,8 @@ public final class ProxyConfig {
 			int colon = rawUserInfo.indexOf(':');
 			String user = decode((colon >= 0) ? rawUserInfo.substring(0, colon) : rawUserInfo);
 			String password = (colon >= 0) ? decode(rawUserInfo.substring(colon + 1)) : "";
-			return "Basic " + Base64.getEncoder()
-				.encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+			return "Basic "
+					+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 		}
 
 		private static String decode(String s) {
@@ -319,10 +338,10 @@ public final class ProxyConfig {
 	}
 
 	/**
-	 * One {@code NO_PROXY} entry: {@code *}, an IP address or CIDR block, or a
-	 * domain ({@code example.com} matches it and its subdomains,
-	 * {@code .example.com} and {@code *.example.com} only subdomains), each
-	 * optionally with {@code :port}. Go: {@code httpproxy}'s matchers.
+	 * One {@code NO_PROXY} entry: {@code *}, an IP address or CIDR block, or a domain
+	 * ({@code example.com} matches it and its subdomains, {@code .example.com} and
+	 * {@code *.example.com} only subdomains), each optionally with {@code :port}. Go:
+	 * {@code httpproxy}'s matchers.
 	 */
 	record NoProxyRule(boolean all, byte[] network, int prefixBits, String domain, boolean matchesDomainItself,
 			int port) {

@@ -16,10 +16,10 @@ import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.internal.conn.Connection;
 
 /**
- * A call: acquires a connection, runs the exchange on it, and retries once on
- * a fresh connection when Go's rules allow (see {@link Exchange.Retry}). Also
- * the owner token of the connection it uses, so a cancel closes exactly the
- * connection this call holds and no other. Go: {@code (*Transport).roundTrip}.
+ * A call: acquires a connection, runs the exchange on it, and retries once on a fresh
+ * connection when Go's rules allow (see {@link Exchange.Retry}). Also the owner token of
+ * the connection it uses, so a cancel closes exactly the connection this call holds and
+ * no other. Go: {@code (*Transport).roundTrip}.
  */
 final class RealCall implements Call, BooleanSupplier {
 
@@ -32,7 +32,10 @@ final class RealCall implements Call, BooleanSupplier {
 
 	private final Request request;
 
-	/** Orders calls with equal deadlines in the watchdog; taken only by calls that have a deadline. */
+	/**
+	 * Orders calls with equal deadlines in the watchdog; taken only by calls that have a
+	 * deadline.
+	 */
 	private long sequence;
 
 	private volatile boolean executed;
@@ -93,13 +96,14 @@ final class RealCall implements Call, BooleanSupplier {
 	}
 
 	/**
-	 * Go's retry loop: a request that failed on a reused connection is sent once
-	 * more, on a new connection, when {@link Exchange.Retry} allows it; never
-	 * after a failure on a new connection, never twice.
+	 * Go's retry loop: a request that failed on a reused connection is sent once more, on
+	 * a new connection, when {@link Exchange.Retry} allows it; never after a failure on a
+	 * new connection, never twice.
 	 */
 	private Response run() throws IOException {
 		Destination destination = this.engine.destinationFor(this.request);
-		// Checked before a connection is taken: a request that cannot be sent costs no dial.
+		// Checked before a connection is taken: a request that cannot be sent costs no
+		// dial.
 		String target = RequestTarget.of(this.request.uri(), destination);
 		int connectTimeout = this.engine.connectTimeoutMillis(this.request);
 		boolean retried = false;
@@ -119,7 +123,8 @@ final class RealCall implements Call, BooleanSupplier {
 				}
 				retried = true;
 				if (this.deadlineNanos != 0) {
-					// The failed exchange ended the watch; the retry runs under the same deadline.
+					// The failed exchange ended the watch; the retry runs under the same
+					// deadline.
 					this.engine.watchdog().watch(this);
 				}
 			}
@@ -135,7 +140,10 @@ final class RealCall implements Call, BooleanSupplier {
 		}
 	}
 
-	/** Binds the call to the connection its exchange runs on; a cancel that came first aborts it at once. */
+	/**
+	 * Binds the call to the connection its exchange runs on; a cancel that came first
+	 * aborts it at once.
+	 */
 	void attach(Connection conn) {
 		conn.claim(this);
 		this.connection = conn;
@@ -144,7 +152,9 @@ final class RealCall implements Call, BooleanSupplier {
 		}
 	}
 
-	/** The exchange is over (body read, closed, or failed): stop watching its deadline. */
+	/**
+	 * The exchange is over (body read, closed, or failed): stop watching its deadline.
+	 */
 	void finished() {
 		this.connection = null;
 		if (this.deadlineNanos != 0) {
@@ -166,13 +176,15 @@ final class RealCall implements Call, BooleanSupplier {
 	private void interruptWork() {
 		Connection conn = this.connection;
 		if (conn != null && conn.abort(this)) {
-			// Free the connection's slot now, as Go does at cancel, not when the caller lets go of the response.
+			// Free the connection's slot now, as Go does at cancel, not when the caller
+			// lets go of the response.
 			// The owner's own release later finds it closed and does nothing.
 			this.engine.pool().release(conn, this.deadlineExpired ? CloseReason.TIMEOUT : CloseReason.CANCELED);
 		}
 		Thread waiter = this.thread;
 		if (waiter != null) {
-			// Wakes the thread if it is parked waiting for a connection; harmless otherwise.
+			// Wakes the thread if it is parked waiting for a connection; harmless
+			// otherwise.
 			LockSupport.unpark(waiter);
 		}
 	}
@@ -186,7 +198,10 @@ final class RealCall implements Call, BooleanSupplier {
 		return this.canceled;
 	}
 
-	/** For the pool: whether the caller canceled (a passed deadline the pool checks itself). */
+	/**
+	 * For the pool: whether the caller canceled (a passed deadline the pool checks
+	 * itself).
+	 */
 	@Override
 	public boolean getAsBoolean() {
 		return this.canceled;

@@ -7,8 +7,8 @@ import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.internal.http1.RequestWriter;
 
 /**
- * The request line's target and the {@code Host} header, built from a
- * request's URI. Go: {@code (*URL).RequestURI} and {@code (*Request).write}.
+ * The request line's target and the {@code Host} header, built from a request's URI. Go:
+ * {@code (*URL).RequestURI} and {@code (*Request).write}.
  */
 final class RequestTarget {
 
@@ -18,12 +18,12 @@ final class RequestTarget {
 	}
 
 	/**
-	 * Origin form ({@code /path?query}), or absolute form through a plain-HTTP
-	 * proxy. Characters beyond ASCII in the path or query, which {@link URI}
-	 * allows unescaped, are sent percent-encoded as UTF-8, as Go sends them.
-	 * Computed once per call, before a connection is taken.
-	 * @throws IllegalArgumentException if the target would contain whitespace or
-	 * a control character ({@link URI} lets neither through, so this is a guard)
+	 * Origin form ({@code /path?query}), or absolute form through a plain-HTTP proxy.
+	 * Characters beyond ASCII in the path or query, which {@link URI} allows unescaped,
+	 * are sent percent-encoded as UTF-8, as Go sends them. Computed once per call, before
+	 * a connection is taken.
+	 * @throws IllegalArgumentException if the target would contain whitespace or a
+	 * control character ({@link URI} lets neither through, so this is a guard)
 	 */
 	static String of(URI uri, Destination destination) {
 		String path = uri.getRawPath();

@@ -16,16 +16,16 @@ import dev.roundtrip.transport.internal.http1.ChunkedSource;
 import dev.roundtrip.transport.internal.http1.FixedLengthSource;
 
 /**
- * The body stream handed to the caller. It gives the connection back to the
- * pool the moment the body's last byte is read (Go returns it on EOF, with or
- * without {@code Close}); on an early {@link #close()} it drains a small
- * remainder to keep the connection, within {@code drain-on-close} bounds, or
- * closes it (Go always closes).
+ * The body stream handed to the caller. It gives the connection back to the pool the
+ * moment the body's last byte is read (Go returns it on EOF, with or without
+ * {@code Close}); on an early {@link #close()} it drains a small remainder to keep the
+ * connection, within {@code drain-on-close} bounds, or closes it (Go always closes).
  *
- * <p>The caller holds this object; everything needed to end the exchange lives
- * in {@link State}, which does not point back here. So when the caller drops
- * the stream unread and unclosed, the {@link Cleaner} sees it become
- * unreachable and closes the connection as leaked.
+ * <p>
+ * The caller holds this object; everything needed to end the exchange lives in
+ * {@link State}, which does not point back here. So when the caller drops the stream
+ * unread and unclosed, the {@link Cleaner} sees it become unreachable and closes the
+ * connection as leaked.
  */
 final class ResponseBody extends InputStream {
 
@@ -72,7 +72,8 @@ final class ResponseBody extends InputStream {
 			return n;
 		}
 		finally {
-			// The cleaner must not see this stream unreachable while one of its methods runs.
+			// The cleaner must not see this stream unreachable while one of its methods
+			// runs.
 			Reference.reachabilityFence(this);
 		}
 	}
@@ -103,17 +104,20 @@ final class ResponseBody extends InputStream {
 	/**
 	 * Everything about the body but the stream object itself; the cleaner's action.
 	 *
-	 * <p>A body is read by one thread, but may be closed by another while a read
-	 * blocks (Go allows {@code Body.Close} to unblock a {@code Read}). So
-	 * {@link #stage} says whether a read is in progress: a close that finds one
-	 * does not drain (it would race the reader for the connection's bytes) but
-	 * closes the connection, which ends the read. The exchange itself ends once,
-	 * by whichever of end of body, close, failure or the cleaner claims
-	 * {@link #done} first.
+	 * <p>
+	 * A body is read by one thread, but may be closed by another while a read blocks (Go
+	 * allows {@code Body.Close} to unblock a {@code Read}). So {@link #stage} says
+	 * whether a read is in progress: a close that finds one does not drain (it would race
+	 * the reader for the connection's bytes) but closes the connection, which ends the
+	 * read. The exchange itself ends once, by whichever of end of body, close, failure or
+	 * the cleaner claims {@link #done} first.
 	 */
 	private static final class State implements Runnable {
 
-		/** A drain timeout at least this long never ends a drain; also keeps deadlines clear of overflow. */
+		/**
+		 * A drain timeout at least this long never ends a drain; also keeps deadlines
+		 * clear of overflow.
+		 */
 		private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
 
 		private static final int OPEN = 0;
@@ -150,7 +154,10 @@ final class ResponseBody extends InputStream {
 		/** {@link #OPEN}, {@link #READING} (a read is in progress) or {@link #CLOSED}. */
 		private volatile int stage;
 
-		/** The exchange is over: the connection was given back or closed. Set once, through {@link #claimDone}. */
+		/**
+		 * The exchange is over: the connection was given back or closed. Set once,
+		 * through {@link #claimDone}.
+		 */
 		volatile boolean done;
 
 		/** Why reading the body failed, thrown again by every later read. Reader only. */
@@ -164,7 +171,10 @@ final class ResponseBody extends InputStream {
 			this.drainTimeoutNanos = nanos(settings.drainOnCloseTimeout());
 		}
 
-		/** A timeout in nanoseconds; one too long to count in them (some 292 years) is as good as forever. */
+		/**
+		 * A timeout in nanoseconds; one too long to count in them (some 292 years) is as
+		 * good as forever.
+		 */
 		private static long nanos(Duration timeout) {
 			return (timeout.compareTo(FOREVER) >= 0) ? FOREVER.toNanos() : timeout.toNanos();
 		}
@@ -180,8 +190,10 @@ final class ResponseBody extends InputStream {
 				}
 				if (this.done) {
 					if (this.failure != null) {
-						// Go's body keeps returning its error: a failed body never reads as a shorter one
-						// (GZIPInputStream, for one, swallows a failure while it looks for another member).
+						// Go's body keeps returning its error: a failed body never reads
+						// as a shorter one
+						// (GZIPInputStream, for one, swallows a failure while it looks
+						// for another member).
 						throw this.failure;
 					}
 					return -1;
@@ -192,7 +204,8 @@ final class ResponseBody extends InputStream {
 				}
 				catch (IOException | RuntimeException ex) {
 					if (this.stage == CLOSED) {
-						// Closed by another thread, which ended the exchange and so this read.
+						// Closed by another thread, which ended the exchange and so this
+						// read.
 						throw new IOException("Response body was closed while it was being read", ex);
 					}
 					if (claimDone()) {
@@ -203,7 +216,8 @@ final class ResponseBody extends InputStream {
 					throw (ex instanceof IOException io) ? io : new IOException(ex);
 				}
 				if (n == -1 || isComplete()) {
-					// The last byte is read: the connection goes back now, before the caller asks again.
+					// The last byte is read: the connection goes back now, before the
+					// caller asks again.
 					finish(this.afterBody);
 				}
 				return n;
@@ -250,8 +264,8 @@ final class ResponseBody extends InputStream {
 
 		/**
 		 * Reads and discards the rest of the body if it ends within
-		 * {@code drain-on-close.max-bytes} and {@code drain-on-close.timeout}.
-		 * A timeout of zero drains only what is already buffered. Go issue #75309.
+		 * {@code drain-on-close.max-bytes} and {@code drain-on-close.timeout}. A timeout
+		 * of zero drains only what is already buffered. Go issue #75309.
 		 */
 		private boolean drain() {
 			if (this.drainMaxBytes <= 0 || this.afterBody != null || this.exchange.connection().isAborted()) {
@@ -266,12 +280,14 @@ final class ResponseBody extends InputStream {
 				// Delimited by close: there is no end to drain to.
 				return false;
 			}
-			// Every socket read checks this deadline; a released connection has its limits reset, so it
+			// Every socket read checks this deadline; a released connection has its
+			// limits reset, so it
 			// ends with the drain.
 			this.exchange.connection()
 				.timing()
 				.callDeadline(System.nanoTime() + this.drainTimeoutNanos, this.drainTimeoutNanos / 1_000_000);
-			// skip() discards straight from the connection's buffer: a drain allocates nothing.
+			// skip() discards straight from the connection's buffer: a drain allocates
+			// nothing.
 			long drained = 0;
 			try {
 				while (!isComplete()) {
@@ -279,7 +295,8 @@ final class ResponseBody extends InputStream {
 					long allowed = this.drainMaxBytes - drained;
 					long n = this.raw.skip((allowed == Long.MAX_VALUE) ? allowed : allowed + 1);
 					if (n <= 0) {
-						// skip() says nothing at the end; a read tells the end from a wait.
+						// skip() says nothing at the end; a read tells the end from a
+						// wait.
 						if (this.raw.read() == -1) {
 							return true;
 						}
@@ -297,7 +314,10 @@ final class ResponseBody extends InputStream {
 			}
 		}
 
-		/** Wins the right to end the exchange; false if the end of body, a close, a failure or the cleaner won it. */
+		/**
+		 * Wins the right to end the exchange; false if the end of body, a close, a
+		 * failure or the cleaner won it.
+		 */
 		private boolean claimDone() {
 			return DONE.compareAndSet(this, false, true);
 		}
@@ -310,7 +330,10 @@ final class ResponseBody extends InputStream {
 			this.exchange.call().finished();
 		}
 
-		/** The cleaner's action: runs once the body is unreachable, or when it is cleaned after use. */
+		/**
+		 * The cleaner's action: runs once the body is unreachable, or when it is cleaned
+		 * after use.
+		 */
 		@Override
 		public void run() {
 			if (this.stage == CLOSED || !claimDone()) {

@@ -5,7 +5,9 @@ import dev.roundtrip.transport.ConnectionInfo;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportListener;
 
-/** Calls a listener and drops whatever it throws: a listener must never break an exchange. */
+/**
+ * Calls a listener and drops whatever it throws: a listener must never break an exchange.
+ */
 final class SafeListener implements TransportListener {
 
 	private static final System.Logger LOG = System.getLogger(TransportListener.class.getName());

@@ -3,9 +3,9 @@ package dev.roundtrip.transport.internal;
 import dev.roundtrip.transport.Headers;
 
 /**
- * Constructors of public types that skip validation, for internal code that
- * has already checked its input (the codec builds {@link Headers} from bytes
- * it parsed and checked). Not an API.
+ * Constructors of public types that skip validation, for internal code that has already
+ * checked its input (the codec builds {@link Headers} from bytes it parsed and checked).
+ * Not an API.
  */
 public final class Trusted {
 
@@ -16,8 +16,8 @@ public final class Trusted {
 	}
 
 	/**
-	 * Headers over an array the caller gives up: name0, value0, name1, value1…
-	 * Only the first {@code 2 * size} slots are read.
+	 * Headers over an array the caller gives up: name0, value0, name1, value1… Only the
+	 * first {@code 2 * size} slots are read.
 	 */
 	public static Headers headers(String[] namesAndValues, int size) {
 		HeadersFactory factory = headers;

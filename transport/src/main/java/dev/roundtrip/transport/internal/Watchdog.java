@@ -5,10 +5,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Enforces whole-call deadlines ({@link dev.roundtrip.transport.Request#timeout()}).
- * One daemon thread sleeps until the earliest deadline and cancels the calls
- * past theirs; a blocked write cannot be interrupted any other way. Calls
- * without a deadline never come here, so the common path pays nothing.
+ * Enforces whole-call deadlines ({@link dev.roundtrip.transport.Request#timeout()}). One
+ * daemon thread sleeps until the earliest deadline and cancels the calls past theirs; a
+ * blocked write cannot be interrupted any other way. Calls without a deadline never come
+ * here, so the common path pays nothing.
  */
 final class Watchdog {
 
@@ -45,7 +45,9 @@ final class Watchdog {
 		}
 	}
 
-	/** The call with the nearest deadline; other threads add and remove calls at any time. */
+	/**
+	 * The call with the nearest deadline; other threads add and remove calls at any time.
+	 */
 	private RealCall firstOrNull() {
 		try {
 			return this.calls.first();
@@ -76,7 +78,8 @@ final class Watchdog {
 			this.lock.lock();
 			try {
 				if (this.stopped && this.calls.isEmpty()) {
-					// Only once the calls in flight when the transport closed are over: their deadlines still hold.
+					// Only once the calls in flight when the transport closed are over:
+					// their deadlines still hold.
 					this.thread = null;
 					return;
 				}

@@ -24,10 +24,10 @@ import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
- * An embedded Tomcat on {@code 127.0.0.1}, no Spring: one servlet mapped to
- * {@code /*}, reachable through several HTTP/1.1 connectors, each on its own
- * ephemeral port with its own settings (such as {@code maxKeepAliveRequests}
- * or {@code keepAliveTimeout}), so one server start serves every test.
+ * An embedded Tomcat on {@code 127.0.0.1}, no Spring: one servlet mapped to {@code /*},
+ * reachable through several HTTP/1.1 connectors, each on its own ephemeral port with its
+ * own settings (such as {@code maxKeepAliveRequests} or {@code keepAliveTimeout}), so one
+ * server start serves every test.
  */
 public final class EmbeddedTomcat implements AutoCloseable {
 
@@ -48,9 +48,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
 	}
 
 	/**
-	 * Starts Tomcat with {@code servlet} at {@code /*} and one connector per
-	 * entry of {@code connectors}: its name, and the properties set on it
-	 * (Tomcat's connector attributes, as in {@code server.xml}).
+	 * Starts Tomcat with {@code servlet} at {@code /*} and one connector per entry of
+	 * {@code connectors}: its name, and the properties set on it (Tomcat's connector
+	 * attributes, as in {@code server.xml}).
 	 */
 	public static EmbeddedTomcat start(RecordingServlet servlet, Map<String, Map<String, String>> connectors)
 			throws IOException, LifecycleException {
@@ -78,7 +78,8 @@ public final class EmbeddedTomcat implements AutoCloseable {
 			named.put(name, connector);
 		});
 		StandardContext context = (StandardContext) tomcat.addContext("", baseDir.toString());
-		// No web application to leak anything: skip the checks that only warn about missing --add-opens.
+		// No web application to leak anything: skip the checks that only warn about
+		// missing --add-opens.
 		context.setClearReferencesThreadLocals(false);
 		context.setClearReferencesRmiTargets(false);
 		Tomcat.addServlet(context, "recording", servlet);
@@ -105,10 +106,10 @@ public final class EmbeddedTomcat implements AutoCloseable {
 	}
 
 	/**
-	 * The client ports of the connections the named connector holds open now,
-	 * from Tomcat's own books. A port leaves this set as Tomcat starts to close
-	 * that connection, a moment before its FIN is sent; see
-	 * {@link KernelTcpTable} for when the client has it.
+	 * The client ports of the connections the named connector holds open now, from
+	 * Tomcat's own books. A port leaves this set as Tomcat starts to close that
+	 * connection, a moment before its FIN is sent; see {@link KernelTcpTable} for when
+	 * the client has it.
 	 */
 	public Set<Integer> openClientPorts(String connector) {
 		AbstractEndpoint<?, ?> endpoint = endpoint(connector(connector));

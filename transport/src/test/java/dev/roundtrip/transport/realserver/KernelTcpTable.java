@@ -8,11 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The kernel's own table of TCP sockets, where Linux shows it
- * ({@code /proc/net/tcp} and {@code /proc/net/tcp6}): the one place that says
- * whether a peer's FIN has reached this end of a connection (state
- * {@code CLOSE_WAIT}) without reading from the socket, which would disturb
- * the transport that owns it. Elsewhere it is {@linkplain #isReadable()
+ * The kernel's own table of TCP sockets, where Linux shows it ({@code /proc/net/tcp} and
+ * {@code /proc/net/tcp6}): the one place that says whether a peer's FIN has reached this
+ * end of a connection (state {@code CLOSE_WAIT}) without reading from the socket, which
+ * would disturb the transport that owns it. Elsewhere it is {@linkplain #isReadable()
  * unreadable} and a test falls back to what it can see.
  */
 public final class KernelTcpTable {
@@ -28,9 +27,9 @@ public final class KernelTcpTable {
 	}
 
 	/**
-	 * The state of the socket whose local port is {@code localPort} and remote
-	 * port {@code remotePort}, as the kernel names it ({@code ESTABLISHED},
-	 * {@code CLOSE_WAIT} …), or empty if there is none (or no table).
+	 * The state of the socket whose local port is {@code localPort} and remote port
+	 * {@code remotePort}, as the kernel names it ({@code ESTABLISHED}, {@code CLOSE_WAIT}
+	 * …), or empty if there is none (or no table).
 	 */
 	public static Optional<String> state(int localPort, int remotePort) {
 		String local = ":" + String.format(Locale.ROOT, "%04X", localPort);
@@ -44,7 +43,7 @@ public final class KernelTcpTable {
 				continue;
 			}
 			for (String line : lines) {
-				// "  sl  local_address rem_address   st ...", addresses as HEXADDR:HEXPORT
+				// " sl local_address rem_address st ...", addresses as HEXADDR:HEXPORT
 				String[] fields = line.trim().split("\\s+");
 				if (fields.length > 3 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
 					return Optional.of(name(fields[3]));

@@ -21,19 +21,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * An nginx started from a test: the machine's own binary, if it has one (it is
- * never installed from here), run in the foreground ({@code daemon off}) with
- * a generated configuration in a temporary directory that also holds its pid
- * file, logs, temp paths and the static files it serves. Listens on
- * {@code 127.0.0.1} only.
+ * An nginx started from a test: the machine's own binary, if it has one (it is never
+ * installed from here), run in the foreground ({@code daemon off}) with a generated
+ * configuration in a temporary directory that also holds its pid file, logs, temp paths
+ * and the static files it serves. Listens on {@code 127.0.0.1} only.
  *
- * <p>Locations:
+ * <p>
+ * Locations:
  * <ul>
  * <li>{@code /}: {@code return 200 "Hello, world!"}.</li>
- * <li>{@code /rotate/}: the same, with {@code keepalive_requests 3}: every
- * third response on a connection says {@code Connection: close}.</li>
- * <li>{@code /static/}: files from {@code <dir>/www/static}, with
- * {@code gzip on} for {@code .txt}.</li>
+ * <li>{@code /rotate/}: the same, with {@code keepalive_requests 3}: every third response
+ * on a connection says {@code Connection: close}.</li>
+ * <li>{@code /static/}: files from {@code
+ * <dir>
+ * /www/static}, with {@code gzip on} for {@code .txt}.</li>
  * </ul>
  */
 public final class NginxServer implements AutoCloseable {
@@ -54,7 +55,9 @@ public final class NginxServer implements AutoCloseable {
 
 	private final int port;
 
-	/** Stops nginx should the JVM exit without {@link #close()} (a test run cut short). */
+	/**
+	 * Stops nginx should the JVM exit without {@link #close()} (a test run cut short).
+	 */
 	private final Thread stopOnExit;
 
 	private NginxServer(Process master, Path dir, int port) {
@@ -66,10 +69,10 @@ public final class NginxServer implements AutoCloseable {
 	}
 
 	/**
-	 * The nginx binary: {@code /usr/sbin/nginx}, else the first {@code nginx}
-	 * on {@code PATH}. The system property {@value #BINARY_PROPERTY} overrides
-	 * the search: a path to use that binary, or {@code none} to act as if
-	 * there were no nginx (to see the tests skip).
+	 * The nginx binary: {@code /usr/sbin/nginx}, else the first {@code nginx} on
+	 * {@code PATH}. The system property {@value #BINARY_PROPERTY} overrides the search: a
+	 * path to use that binary, or {@code none} to act as if there were no nginx (to see
+	 * the tests skip).
 	 */
 	public static Optional<Path> findBinary() {
 		String chosen = System.getProperty(BINARY_PROPERTY, "");
@@ -89,14 +92,15 @@ public final class NginxServer implements AutoCloseable {
 				}
 			}
 		}
-		return candidates.stream().filter((candidate) -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
+		return candidates.stream()
+			.filter((candidate) -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
 			.findFirst();
 	}
 
 	/**
 	 * Starts {@code binary} serving {@code staticFiles} (name → content) under
-	 * {@code /static/}, and returns once it accepts connections. Tries a few
-	 * free ports, in case another process takes the one picked first.
+	 * {@code /static/}, and returns once it accepts connections. Tries a few free ports,
+	 * in case another process takes the one picked first.
 	 */
 	public static NginxServer start(Path binary, Map<String, byte[]> staticFiles) throws IOException {
 		Path dir = Files.createTempDirectory("roundtrip-nginx");
@@ -144,7 +148,10 @@ public final class NginxServer implements AutoCloseable {
 		return Long.parseLong(Files.readString(this.dir.resolve("nginx.pid")).trim());
 	}
 
-	/** Stops nginx (SIGTERM to the master, which stops its workers) and deletes its directory. */
+	/**
+	 * Stops nginx (SIGTERM to the master, which stops its workers) and deletes its
+	 * directory.
+	 */
 	@Override
 	public void close() throws IOException {
 		try {
@@ -187,8 +194,8 @@ public final class NginxServer implements AutoCloseable {
 		long deadline = System.nanoTime() + STARTUP.toNanos();
 		while (true) {
 			if (!master.isAlive()) {
-				throw new IOException("nginx exited with " + master.exitValue() + " on port " + port + ": "
-						+ logs(dir));
+				throw new IOException(
+						"nginx exited with " + master.exitValue() + " on port " + port + ": " + logs(dir));
 			}
 			if (Files.exists(dir.resolve("nginx.pid")) && accepts(port)) {
 				return;
@@ -230,7 +237,10 @@ public final class NginxServer implements AutoCloseable {
 		}
 	}
 
-	/** What {@code nginx -V} says it was built with, to leave out the temp paths of modules it lacks. */
+	/**
+	 * What {@code nginx -V} says it was built with, to leave out the temp paths of
+	 * modules it lacks.
+	 */
 	private static String buildOptions(Path binary) throws IOException {
 		Process process = new ProcessBuilder(binary.toString(), "-V").redirectErrorStream(true).start();
 		try {
@@ -253,10 +263,15 @@ public final class NginxServer implements AutoCloseable {
 		temp.append("  client_body_temp_path ").append(dir.resolve("temp/body")).append(";\n");
 		for (String module : List.of("proxy", "fastcgi", "uwsgi", "scgi")) {
 			if (!buildOptions.contains("--without-http_" + module + "_module")) {
-				temp.append("  ").append(module).append("_temp_path ").append(dir.resolve("temp/" + module)).append(";\n");
+				temp.append("  ")
+					.append(module)
+					.append("_temp_path ")
+					.append(dir.resolve("temp/" + module))
+					.append(";\n");
 			}
 		}
-		// As root the workers would run as nobody, who may not read a private temp directory.
+		// As root the workers would run as nobody, who may not read a private temp
+		// directory.
 		String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
 		return user + """
 				worker_processes 1;

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Bodies whose every byte a test can predict: seeded, printable, and
- * compressible the way text is, so gzip shrinks them but not to nothing.
+ * Bodies whose every byte a test can predict: seeded, printable, and compressible the way
+ * text is, so gzip shrinks them but not to nothing.
  */
 public final class Payloads {
 
@@ -17,7 +17,10 @@ public final class Payloads {
 	private Payloads() {
 	}
 
-	/** {@code size} bytes of lines of seeded words; the same arguments always give the same bytes. */
+	/**
+	 * {@code size} bytes of lines of seeded words; the same arguments always give the
+	 * same bytes.
+	 */
 	public static byte[] text(int size, long seed) {
 		SplittableRandom random = new SplittableRandom(seed);
 		byte[] bytes = new byte[size];

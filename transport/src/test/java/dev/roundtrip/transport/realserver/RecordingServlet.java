@@ -15,24 +15,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The real servers' application: a plain servlet with one route per
- * behaviour, which records the client port of every request it serves, so a
- * test can count the TCP connections from the server's side
- * ({@code request.getRemotePort()}) as well as from the transport's listener.
+ * The real servers' application: a plain servlet with one route per behaviour, which
+ * records the client port of every request it serves, so a test can count the TCP
+ * connections from the server's side ({@code request.getRemotePort()}) as well as from
+ * the transport's listener.
  *
  * <ul>
  * <li>{@code /hello/...}: {@code hello <path>} with a {@code Content-Length}.</li>
- * <li>{@code /chunked?pieces=N&size=M}: {@link Payloads#text(int, long)} of
- * {@code N*M} bytes (seed {@code N}), written in {@code N} flushed pieces with
- * no length, so Tomcat sends it chunked.</li>
- * <li>{@code /gzip?size=M&length=known|unknown}: {@link Payloads#text} of
- * {@code M} bytes (seed {@code M}), gzipped with {@code Content-Encoding: gzip}
- * when {@code Accept-Encoding} allows it, else as it is; the request's
- * {@code Accept-Encoding} comes back in {@code X-Seen-Accept-Encoding}.</li>
- * <li>{@code /echo}: the request body, read to its end, with a
- * {@code Content-Length}; the request's framing headers come back in
- * {@code X-Seen-Content-Length}, {@code X-Seen-Transfer-Encoding} and
- * {@code X-Seen-Expect}.</li>
+ * <li>{@code /chunked?pieces=N&size=M}: {@link Payloads#text(int, long)} of {@code N*M}
+ * bytes (seed {@code N}), written in {@code N} flushed pieces with no length, so Tomcat
+ * sends it chunked.</li>
+ * <li>{@code /gzip?size=M&length=known|unknown}: {@link Payloads#text} of {@code M} bytes
+ * (seed {@code M}), gzipped with {@code Content-Encoding: gzip} when
+ * {@code Accept-Encoding} allows it, else as it is; the request's {@code Accept-Encoding}
+ * comes back in {@code X-Seen-Accept-Encoding}.</li>
+ * <li>{@code /echo}: the request body, read to its end, with a {@code Content-Length};
+ * the request's framing headers come back in {@code X-Seen-Content-Length},
+ * {@code X-Seen-Transfer-Encoding} and {@code X-Seen-Expect}.</li>
  * <li>{@code /reject}: 401 without reading the request body.</li>
  * </ul>
  */
@@ -55,7 +54,10 @@ public final class RecordingServlet extends HttpServlet {
 		return this.requests.get();
 	}
 
-	/** The client ports requests came from since the last reset, with how many each: one entry per TCP connection. */
+	/**
+	 * The client ports requests came from since the last reset, with how many each: one
+	 * entry per TCP connection.
+	 */
 	public Map<Integer, Integer> requestsByClientPort() {
 		Map<Integer, Integer> copy = new TreeMap<>();
 		this.requestsByClientPort.forEach((port, count) -> copy.put(port, count.get()));

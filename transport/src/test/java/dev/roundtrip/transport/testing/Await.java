@@ -6,13 +6,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Waits for a condition, with a bound. Tests use this instead of sleeping: a
- * condition that holds at once costs nothing, and one that never holds fails
- * with a message saying what was expected and what was seen.
+ * Waits for a condition, with a bound. Tests use this instead of sleeping: a condition
+ * that holds at once costs nothing, and one that never holds fails with a message saying
+ * what was expected and what was seen.
  */
 public final class Await {
 
-	/** The bound for anything that should happen "promptly" on loopback. Generous, because it is only hit on failure. */
+	/**
+	 * The bound for anything that should happen "promptly" on loopback. Generous, because
+	 * it is only hit on failure.
+	 */
 	public static final Duration PROMPTLY = Duration.ofSeconds(5);
 
 	private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
@@ -25,9 +28,8 @@ public final class Await {
 	}
 
 	/**
-	 * Returns once {@code condition} holds; fails with {@code message} (computed
-	 * then, so it can show the current state) if it does not hold within
-	 * {@code timeout}.
+	 * Returns once {@code condition} holds; fails with {@code message} (computed then, so
+	 * it can show the current state) if it does not hold within {@code timeout}.
 	 */
 	public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> message) {
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -6,8 +6,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A task on its own platform thread, so that a test can block it, cancel it,
- * interrupt it and look at how it ended, with every wait bounded.
+ * A task on its own platform thread, so that a test can block it, cancel it, interrupt it
+ * and look at how it ended, with every wait bounded.
  */
 public final class Background<T> {
 
@@ -52,7 +52,10 @@ public final class Background<T> {
 		return this.done.getCount() == 0;
 	}
 
-	/** Waits for the task to end and returns its result; fails if it threw or did not end in time. */
+	/**
+	 * Waits for the task to end and returns its result; fails if it threw or did not end
+	 * in time.
+	 */
 	public T get(Duration timeout) {
 		awaitDone(timeout);
 		if (this.failure != null) {
@@ -61,11 +64,15 @@ public final class Background<T> {
 		return this.result;
 	}
 
-	/** Waits for the task to end and returns what it threw; fails if it succeeded or did not end in time. */
+	/**
+	 * Waits for the task to end and returns what it threw; fails if it succeeded or did
+	 * not end in time.
+	 */
 	public Throwable failure(Duration timeout) {
 		awaitDone(timeout);
 		if (this.failure == null) {
-			throw new AssertionError(this.thread.getName() + " succeeded with " + this.result + "; expected it to fail");
+			throw new AssertionError(
+					this.thread.getName() + " succeeded with " + this.result + "; expected it to fail");
 		}
 		return this.failure;
 	}

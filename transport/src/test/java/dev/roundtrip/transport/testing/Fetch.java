@@ -14,12 +14,18 @@ public final class Fetch {
 	private Fetch() {
 	}
 
-	/** GETs {@code uri}, reads the body to EOF, closes the response and returns the body as UTF-8. */
+	/**
+	 * GETs {@code uri}, reads the body to EOF, closes the response and returns the body
+	 * as UTF-8.
+	 */
 	public static String text(Transport transport, URI uri) throws IOException {
 		return text(transport, Request.get(uri));
 	}
 
-	/** Sends {@code request}, reads the body to EOF, closes the response and returns the body as UTF-8. */
+	/**
+	 * Sends {@code request}, reads the body to EOF, closes the response and returns the
+	 * body as UTF-8.
+	 */
 	public static String text(Transport transport, Request request) throws IOException {
 		try (Response response = transport.roundTrip(request)) {
 			return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);

@@ -6,10 +6,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Runs the garbage collector until a condition holds, with a bound: for
- * anything that happens only once an object is found unreachable, such as a
- * {@link java.lang.ref.Cleaner} action. Each round asks for a collection, then
- * polls the condition for a short while so the cleaner's thread can run.
+ * Runs the garbage collector until a condition holds, with a bound: for anything that
+ * happens only once an object is found unreachable, such as a
+ * {@link java.lang.ref.Cleaner} action. Each round asks for a collection, then polls the
+ * condition for a short while so the cleaner's thread can run.
  */
 public final class ForcedGc {
 
@@ -23,8 +23,7 @@ public final class ForcedGc {
 
 	/**
 	 * Collects garbage until {@code condition} holds; fails with {@code message}
-	 * (computed then, to show the current state) if it does not within
-	 * {@code timeout}.
+	 * (computed then, to show the current state) if it does not within {@code timeout}.
 	 * @return the number of collections asked for
 	 */
 	public static int until(BooleanSupplier condition, Duration timeout, Supplier<String> message) {

@@ -25,15 +25,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A loopback server whose handler owns each accepted socket outright: for
- * scripts that {@link ScriptedServer} does not cover, such as a TLS server, a
- * peer that never speaks, a {@code CONNECT} proxy, or a check of the exact
- * bytes a client sent. Plain TCP, or TLS with a given {@link SSLContext}
- * (the handshake runs in the connection's thread, on the first read or write,
- * or explicitly through {@link Conn#handshake()}).
+ * A loopback server whose handler owns each accepted socket outright: for scripts that
+ * {@link ScriptedServer} does not cover, such as a TLS server, a peer that never speaks,
+ * a {@code CONNECT} proxy, or a check of the exact bytes a client sent. Plain TCP, or TLS
+ * with a given {@link SSLContext} (the handshake runs in the connection's thread, on the
+ * first read or write, or explicitly through {@link Conn#handshake()}).
  *
- * <p>Bounded: every blocking helper takes a timeout; {@link #close()} closes
- * every socket and waits, bounded, for every thread.
+ * <p>
+ * Bounded: every blocking helper takes a timeout; {@link #close()} closes every socket
+ * and waits, bounded, for every thread.
  */
 public final class RawServer implements AutoCloseable {
 
@@ -72,8 +72,8 @@ public final class RawServer implements AutoCloseable {
 	/** A TLS server on 127.0.0.1 with the key material of {@code context}. */
 	public static RawServer startTls(SSLContext context, Handler handler) {
 		try {
-			ServerSocket socket = context.getServerSocketFactory().createServerSocket(0, 50,
-					InetAddress.getByName("127.0.0.1"));
+			ServerSocket socket = context.getServerSocketFactory()
+				.createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
 			return new RawServer(socket, handler);
 		}
 		catch (IOException ex) {
@@ -275,8 +275,8 @@ public final class RawServer implements AutoCloseable {
 		}
 
 		/**
-		 * Reads a request (or response) head: the lines up to the empty line,
-		 * without line ends; {@code null} if the peer closed before sending a byte.
+		 * Reads a request (or response) head: the lines up to the empty line, without
+		 * line ends; {@code null} if the peer closed before sending a byte.
 		 */
 		public List<String> readHead() throws IOException {
 			List<String> lines = new ArrayList<>();
@@ -322,8 +322,8 @@ public final class RawServer implements AutoCloseable {
 		}
 
 		/**
-		 * Reads until the client closes (EOF or reset), or {@code timeout}
-		 * passes (then fails); returns every byte read on the way.
+		 * Reads until the client closes (EOF or reset), or {@code timeout} passes (then
+		 * fails); returns every byte read on the way.
 		 */
 		public byte[] readUntilEof(Duration timeout) throws IOException {
 			ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -372,7 +372,10 @@ public final class RawServer implements AutoCloseable {
 			return this;
 		}
 
-		/** Writes a response with a {@code Content-Length} body and any extra header lines. */
+		/**
+		 * Writes a response with a {@code Content-Length} body and any extra header
+		 * lines.
+		 */
 		public void respond(int status, String body, String... headerLines) throws IOException {
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			write(ServerExchange.head(status, bytes.length, headerLines) + "\r\n");
@@ -390,7 +393,10 @@ public final class RawServer implements AutoCloseable {
 
 	}
 
-	/** The value of header {@code name} among head lines (after the first), or {@code null}. */
+	/**
+	 * The value of header {@code name} among head lines (after the first), or
+	 * {@code null}.
+	 */
 	public static String header(List<String> head, String name) {
 		String prefix = name.toLowerCase(Locale.ROOT) + ":";
 		for (int i = 1; i < head.size(); i++) {

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A request as the {@link ScriptedServer} received it, and which connection it
- * arrived on. The head is fixed when it is parsed; the body is filled in once
- * read (at once with eager bodies, when the handler asks or the exchange ends
- * with lazy ones).
+ * A request as the {@link ScriptedServer} received it, and which connection it arrived
+ * on. The head is fixed when it is parsed; the body is filled in once read (at once with
+ * eager bodies, when the handler asks or the exchange ends with lazy ones).
  */
 public final class RecordedRequest {
 
@@ -92,7 +91,10 @@ public final class RecordedRequest {
 		return values;
 	}
 
-	/** Whether a comma-separated header such as {@code Connection} carries {@code token}, in any case. */
+	/**
+	 * Whether a comma-separated header such as {@code Connection} carries {@code token},
+	 * in any case.
+	 */
 	public boolean hasToken(String name, String token) {
 		for (String value : headers(name)) {
 			for (String part : value.split(",")) {

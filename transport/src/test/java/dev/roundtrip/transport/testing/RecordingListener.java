@@ -13,11 +13,10 @@ import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportListener;
 
 /**
- * A {@link TransportListener} that records every event, copying what it needs
- * from the live {@link ConnectionInfo} (id, local port, request count) while
- * the callback runs. A connection is matched to the {@link ScriptedServer}'s
- * view of it through the client's local port
- * ({@link ScriptedServer.ConnectionState#clientPort()}).
+ * A {@link TransportListener} that records every event, copying what it needs from the
+ * live {@link ConnectionInfo} (id, local port, request count) while the callback runs. A
+ * connection is matched to the {@link ScriptedServer}'s view of it through the client's
+ * local port ({@link ScriptedServer.ConnectionState#clientPort()}).
  */
 public final class RecordingListener implements TransportListener {
 
@@ -80,7 +79,10 @@ public final class RecordingListener implements TransportListener {
 			.collect(Collectors.toList());
 	}
 
-	/** Waits for the close event of the connection with local port {@code clientPort}; returns its reason. */
+	/**
+	 * Waits for the close event of the connection with local port {@code clientPort};
+	 * returns its reason.
+	 */
 	public CloseReason awaitCloseOf(int clientPort, Duration timeout) {
 		Await.until(() -> !closeReasonsOf(clientPort).isEmpty(), timeout,
 				() -> "expected a connectionClosed event for client port " + clientPort + "; events: " + events());
@@ -127,7 +129,8 @@ public final class RecordingListener implements TransportListener {
 	/**
 	 * One callback, with what was copied from its {@link ConnectionInfo}.
 	 *
-	 * @param connectionId the transport's connection id, -1 when the event has no connection
+	 * @param connectionId the transport's connection id, -1 when the event has no
+	 * connection
 	 * @param localPort the client side's port, -1 when unknown
 	 */
 	public record Event(Kind kind, long connectionId, int localPort, Destination destination, CloseReason reason,
@@ -135,7 +138,8 @@ public final class RecordingListener implements TransportListener {
 
 		@Override
 		public String toString() {
-			return this.kind + ((this.connectionId >= 0) ? "(conn " + this.connectionId + ", port " + this.localPort : "(")
+			return this.kind
+					+ ((this.connectionId >= 0) ? "(conn " + this.connectionId + ", port " + this.localPort : "(")
 					+ ((this.reason != null) ? ", " + this.reason : "")
 					+ ((this.kind == Kind.ACQUIRED) ? ", reused=" + this.reused : "")
 					+ ((this.failure != null) ? ", " + this.failure : "") + ")";

@@ -22,16 +22,17 @@ import java.util.stream.Collectors;
 import dev.roundtrip.transport.Destination;
 
 /**
- * A loopback HTTP/1.1 server that a test scripts byte by byte, and that shows
- * which TCP connection each request arrived on.
+ * A loopback HTTP/1.1 server that a test scripts byte by byte, and that shows which TCP
+ * connection each request arrived on.
  *
- * <p>It listens on {@code 127.0.0.1} on an ephemeral port. Each accepted
- * connection gets an id (1, 2, 3… in order of acceptance) and its own thread,
- * which reads requests one after another (request line, headers, and a body
- * framed by {@code Content-Length} or chunked), records them, and hands each to
- * the {@link Handler}. The handler writes whatever raw bytes it wants and may
- * delay, hang, half-close or close the connection. A connection counts as
- * closed by the client when the server reads EOF (or a reset) from it.
+ * <p>
+ * It listens on {@code 127.0.0.1} on an ephemeral port. Each accepted connection gets an
+ * id (1, 2, 3… in order of acceptance) and its own thread, which reads requests one after
+ * another (request line, headers, and a body framed by {@code Content-Length} or
+ * chunked), records them, and hands each to the {@link Handler}. The handler writes
+ * whatever raw bytes it wants and may delay, hang, half-close or close the connection. A
+ * connection counts as closed by the client when the server reads EOF (or a reset) from
+ * it.
  *
  * <pre>{@code
  * try (ScriptedServer server = ScriptedServer.start(
@@ -41,13 +42,16 @@ import dev.roundtrip.transport.Destination;
  * }
  * }</pre>
  *
- * <p>Bounded: at most {@value #MAX_CONNECTIONS} connections and
- * {@value #MAX_REQUESTS_PER_CONNECTION} requests per connection; every wait
- * takes a timeout; {@link #close()} stops every thread it started.
+ * <p>
+ * Bounded: at most {@value #MAX_CONNECTIONS} connections and
+ * {@value #MAX_REQUESTS_PER_CONNECTION} requests per connection; every wait takes a
+ * timeout; {@link #close()} stops every thread it started.
  */
 public final class ScriptedServer implements AutoCloseable {
 
-	/** Connections accepted at most; later ones are closed at once and reported as errors. */
+	/**
+	 * Connections accepted at most; later ones are closed at once and reported as errors.
+	 */
 	public static final int MAX_CONNECTIONS = 2048;
 
 	/** Requests read at most from one connection; then the server closes it. */
@@ -97,7 +101,10 @@ public final class ScriptedServer implements AutoCloseable {
 		this.acceptor.start();
 	}
 
-	/** A server answering every request with {@code handler}, reading request bodies before calling it. */
+	/**
+	 * A server answering every request with {@code handler}, reading request bodies
+	 * before calling it.
+	 */
 	public static ScriptedServer start(Handler handler) {
 		return builder().start(handler);
 	}
@@ -210,14 +217,16 @@ public final class ScriptedServer implements AutoCloseable {
 		}, timeout, () -> "expected the client to close connection " + id + "; connections: " + connections());
 	}
 
-	/** Errors thrown by the handler (other than I/O errors from a client that went away). */
+	/**
+	 * Errors thrown by the handler (other than I/O errors from a client that went away).
+	 */
 	public List<Throwable> errors() {
 		return List.copyOf(this.errors);
 	}
 
 	/**
-	 * Stops accepting: connections then complete their TCP handshake only while
-	 * the kernel's accept queue has room. Returns once the acceptor is parked.
+	 * Stops accepting: connections then complete their TCP handshake only while the
+	 * kernel's accept queue has room. Returns once the acceptor is parked.
 	 */
 	public void pauseAccepting() {
 		this.acceptorParked = false;
@@ -226,11 +235,10 @@ public final class ScriptedServer implements AutoCloseable {
 	}
 
 	/**
-	 * With accepting paused, fills the kernel's accept queue with connections of
-	 * the test's own, so that a new {@code connect()} to this server stalls (on
-	 * Linux the SYN is dropped and retried after about a second). The fillers are
-	 * discarded, uncounted, once accepting resumes. Needs a small backlog
-	 * ({@link Builder#backlog}).
+	 * With accepting paused, fills the kernel's accept queue with connections of the
+	 * test's own, so that a new {@code connect()} to this server stalls (on Linux the SYN
+	 * is dropped and retried after about a second). The fillers are discarded, uncounted,
+	 * once accepting resumes. Needs a small backlog ({@link Builder#backlog}).
 	 */
 	public void fillAcceptQueue() throws IOException {
 		if (!this.acceptPaused) {
@@ -259,7 +267,10 @@ public final class ScriptedServer implements AutoCloseable {
 		this.acceptPaused = false;
 	}
 
-	/** Stops accepting, closes every connection and waits (bounded) for every thread to end. */
+	/**
+	 * Stops accepting, closes every connection and waits (bounded) for every thread to
+	 * end.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;
@@ -420,16 +431,19 @@ public final class ScriptedServer implements AutoCloseable {
 		private Builder() {
 		}
 
-		/** The listen backlog; small (1) for {@link ScriptedServer#fillAcceptQueue()}. Default 512. */
+		/**
+		 * The listen backlog; small (1) for {@link ScriptedServer#fillAcceptQueue()}.
+		 * Default 512.
+		 */
 		public Builder backlog(int backlog) {
 			this.backlog = backlog;
 			return this;
 		}
 
 		/**
-		 * Calls the handler as soon as a request's head is read, leaving its body
-		 * unread until the handler asks for it ({@link ServerExchange#body()}) or
-		 * returns. For scripting a server that does not read what is sent to it.
+		 * Calls the handler as soon as a request's head is read, leaving its body unread
+		 * until the handler asks for it ({@link ServerExchange#body()}) or returns. For
+		 * scripting a server that does not read what is sent to it.
 		 */
 		public Builder lazyBodies() {
 			this.eagerBodies = false;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The harness itself, driven by raw sockets: the transport's tests are only as
- * good as the server's account of connections and requests.
+ * The harness itself, driven by raw sockets: the transport's tests are only as good as
+ * the server's account of connections and requests.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ScriptedServerTests {
@@ -26,7 +26,8 @@ class ScriptedServerTests {
 	@Test
 	void recordsEachRequestWithTheConnectionItArrivedOn() throws Exception {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, ex.target() + ":" + ex.bodyText()));
-				Socket first = connect(server); Socket second = connect(server)) {
+				Socket first = connect(server);
+				Socket second = connect(server)) {
 			send(first, "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
 			assertThat(readResponse(first, 6)).endsWith("/a:abc");
 			send(first, "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -96,7 +97,8 @@ class ScriptedServerTests {
 			server.pauseAccepting();
 			server.fillAcceptQueue();
 			Background<Socket> dial = Background.start("slow-dial", () -> connect(server));
-			Thread.sleep(300); // the property under test is that nothing happens during this time
+			Thread.sleep(300); // the property under test is that nothing happens during
+								// this time
 			assertThat(dial.isDone()).as("connect completed while the accept queue was full").isFalse();
 			server.resumeAccepting();
 			try (Socket socket = dial.get(Duration.ofSeconds(10))) {
@@ -115,11 +117,12 @@ class ScriptedServerTests {
 		send(socket, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 		server.awaitRequests(1, WAIT);
 		server.close();
-		Await.until(() -> Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.noneMatch((t) -> t.getName().startsWith("scripted-server-" + server.port() + "-")), WAIT,
-				"every server thread to stop");
+		Await.until(
+				() -> Thread.getAllStackTraces()
+					.keySet()
+					.stream()
+					.noneMatch((t) -> t.getName().startsWith("scripted-server-" + server.port() + "-")),
+				WAIT, "every server thread to stop");
 		socket.close();
 	}
 

@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One accepted connection of a {@link ScriptedServer} and the thread that
- * serves it: read a request, record it, run the handler, finish the request's
- * body, repeat; until the client closes (EOF), the handler closes, or the
- * server shuts down.
+ * One accepted connection of a {@link ScriptedServer} and the thread that serves it: read
+ * a request, record it, run the handler, finish the request's body, repeat; until the
+ * client closes (EOF), the handler closes, or the server shuts down.
  */
 final class ServerConnection implements Runnable {
 
@@ -132,7 +131,10 @@ final class ServerConnection implements Runnable {
 		closeByServer();
 	}
 
-	/** Reads a request line and headers; {@code null} if the client closed cleanly before sending anything. */
+	/**
+	 * Reads a request line and headers; {@code null} if the client closed cleanly before
+	 * sending anything.
+	 */
 	private RecordedRequest readHead(int index) throws IOException {
 		String requestLine;
 		do {
@@ -199,8 +201,8 @@ final class ServerConnection implements Runnable {
 	}
 
 	/**
-	 * Called on this connection's own thread (by the handler). The flag is set
-	 * once the FIN is on its way, so a test that waits for it may act at once.
+	 * Called on this connection's own thread (by the handler). The flag is set once the
+	 * FIN is on its way, so a test that waits for it may act at once.
 	 */
 	void closeByServer() {
 		ScriptedServer.closeQuietly(this.socket);
@@ -220,8 +222,8 @@ final class ServerConnection implements Runnable {
 	}
 
 	/**
-	 * A read buffer over the socket that the server owns, so that bytes read
-	 * while watching for the client's EOF are kept for the next request.
+	 * A read buffer over the socket that the server owns, so that bytes read while
+	 * watching for the client's EOF are kept for the next request.
 	 */
 	static final class Input {
 
@@ -241,7 +243,10 @@ final class ServerConnection implements Runnable {
 			return this.limit - this.pos;
 		}
 
-		/** Reads more bytes into the buffer; false on EOF. May throw SocketTimeoutException under a soTimeout. */
+		/**
+		 * Reads more bytes into the buffer; false on EOF. May throw
+		 * SocketTimeoutException under a soTimeout.
+		 */
 		boolean fill() throws IOException {
 			if (this.limit == this.buf.length) {
 				if (this.pos > 0) {
@@ -263,7 +268,10 @@ final class ServerConnection implements Runnable {
 			return true;
 		}
 
-		/** A line without its CRLF (or LF); {@code null} on EOF before any byte; EOFException on EOF mid-line. */
+		/**
+		 * A line without its CRLF (or LF); {@code null} on EOF before any byte;
+		 * EOFException on EOF mid-line.
+		 */
 		String readLine(int maxBytes) throws IOException {
 			int scanned = 0;
 			while (true) {
@@ -304,7 +312,10 @@ final class ServerConnection implements Runnable {
 			return n;
 		}
 
-		/** Reads exactly {@code n} bytes, keeping at most {@code keep} of them in {@code sink}. */
+		/**
+		 * Reads exactly {@code n} bytes, keeping at most {@code keep} of them in
+		 * {@code sink}.
+		 */
 		void readExactly(long n, java.io.ByteArrayOutputStream sink, long keep) throws IOException {
 			byte[] chunk = new byte[8192];
 			long remaining = n;

@@ -11,13 +11,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request being answered by a {@link ScriptedServer}'s handler: read the
- * request, write raw bytes back, and script the connection (delay, hang,
- * half-close, close, reset).
+ * One request being answered by a {@link ScriptedServer}'s handler: read the request,
+ * write raw bytes back, and script the connection (delay, hang, half-close, close,
+ * reset).
  */
 public final class ServerExchange {
 
-	/** How much a hang may buffer while it watches for the client's EOF before it stops reading. */
+	/**
+	 * How much a hang may buffer while it watches for the client's EOF before it stops
+	 * reading.
+	 */
 	private static final int WATCH_BUFFER_LIMIT = 1024 * 1024;
 
 	private static final long POLL_MILLIS = 10;
@@ -76,7 +79,10 @@ public final class ServerExchange {
 		return new String(body(), StandardCharsets.UTF_8);
 	}
 
-	/** Writes {@code text} as ISO-8859-1 bytes (so {@code \r\n} and any octet can be scripted). */
+	/**
+	 * Writes {@code text} as ISO-8859-1 bytes (so {@code \r\n} and any octet can be
+	 * scripted).
+	 */
 	public ServerExchange write(String text) throws IOException {
 		return write(text.getBytes(StandardCharsets.ISO_8859_1));
 	}
@@ -88,8 +94,8 @@ public final class ServerExchange {
 	}
 
 	/**
-	 * Writes a complete response with a {@code Content-Length} body and any extra
-	 * header lines ({@code "Name: value"}).
+	 * Writes a complete response with a {@code Content-Length} body and any extra header
+	 * lines ({@code "Name: value"}).
 	 */
 	public void respond(int status, String body, String... headerLines) throws IOException {
 		respond(status, body.getBytes(StandardCharsets.UTF_8), headerLines);
@@ -100,9 +106,14 @@ public final class ServerExchange {
 		write(body);
 	}
 
-	/** {@code HTTP/1.1 <status> <reason>\r\nContent-Length: n\r\n} plus the lines, without the final empty line. */
+	/**
+	 * {@code HTTP/1.1 <status> <reason>\r\nContent-Length: n\r\n} plus the lines, without
+	 * the final empty line.
+	 */
 	public static String head(int status, long contentLength, String... headerLines) {
-		StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
+		StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status)
+			.append(' ')
+			.append(reason(status))
 			.append("\r\n");
 		if (contentLength >= 0) {
 			head.append("Content-Length: ").append(contentLength).append("\r\n");
@@ -119,11 +130,11 @@ public final class ServerExchange {
 	}
 
 	/**
-	 * Waits until {@code release} is counted down, the client closes the
-	 * connection, or the server shuts down. While waiting it reads from the
-	 * socket (keeping what it reads for later) so that it sees the client's EOF
-	 * at once. Returns {@code true} when released, {@code false} when the client
-	 * closed: the exchange then ends whatever the handler does next.
+	 * Waits until {@code release} is counted down, the client closes the connection, or
+	 * the server shuts down. While waiting it reads from the socket (keeping what it
+	 * reads for later) so that it sees the client's EOF at once. Returns {@code true}
+	 * when released, {@code false} when the client closed: the exchange then ends
+	 * whatever the handler does next.
 	 */
 	public boolean hangUntil(CountDownLatch release) throws IOException, InterruptedException {
 		ServerConnection c = this.connection;
@@ -155,9 +166,9 @@ public final class ServerExchange {
 	}
 
 	/**
-	 * Waits until {@code release} is counted down or the server shuts down,
-	 * reading nothing: the client's writes back up. Afterwards the exchange goes
-	 * on as usual (the rest of the body is read when the handler returns).
+	 * Waits until {@code release} is counted down or the server shuts down, reading
+	 * nothing: the client's writes back up. Afterwards the exchange goes on as usual (the
+	 * rest of the body is read when the handler returns).
 	 */
 	public void stallUntil(CountDownLatch release) throws InterruptedException {
 		while (!release.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -170,7 +181,10 @@ public final class ServerExchange {
 		this.connection.closeByServer();
 	}
 
-	/** Half-closes: sends FIN but keeps reading, so the server still sees what the client sends and when it closes. */
+	/**
+	 * Half-closes: sends FIN but keeps reading, so the server still sees what the client
+	 * sends and when it closes.
+	 */
 	public void shutdownOutput() throws IOException {
 		this.connection.shutdownOutput();
 	}

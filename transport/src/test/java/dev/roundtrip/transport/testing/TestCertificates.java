@@ -19,9 +19,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Self-signed certificates made at test time with the JDK's own
- * {@code keytool}, into a temporary directory: no key material is committed.
- * Each is made once per JVM and shared by the test classes that ask for it.
+ * Self-signed certificates made at test time with the JDK's own {@code keytool}, into a
+ * temporary directory: no key material is committed. Each is made once per JVM and shared
+ * by the test classes that ask for it.
  */
 public final class TestCertificates {
 
@@ -42,7 +42,10 @@ public final class TestCertificates {
 		return keyStore("other", "CN=other.example", "dns:other.example");
 	}
 
-	/** A certificate whose subject alternative names are {@code san}, such as {@code dns:localhost,ip:127.0.0.1}. */
+	/**
+	 * A certificate whose subject alternative names are {@code san}, such as
+	 * {@code dns:localhost,ip:127.0.0.1}.
+	 */
 	public static synchronized KeyStore keyStore(String alias, String distinguishedName, String san) {
 		return STORES.computeIfAbsent(alias, (a) -> generate(a, distinguishedName, san));
 	}
@@ -61,7 +64,9 @@ public final class TestCertificates {
 		}
 	}
 
-	/** A client's TLS context that trusts exactly the certificates of {@code keyStores}. */
+	/**
+	 * A client's TLS context that trusts exactly the certificates of {@code keyStores}.
+	 */
 	public static SSLContext clientContextTrusting(KeyStore... keyStores) {
 		try {
 			KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -90,10 +95,11 @@ public final class TestCertificates {
 			dir = Files.createTempDirectory("roundtrip-cert-");
 			Path file = dir.resolve(alias + ".p12");
 			Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-			List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", alias,
-					"-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2",
-					"-dname", distinguishedName, "-ext", "SAN=" + san, "-storetype", "PKCS12", "-keystore",
-					file.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"));
+			List<String> command = new ArrayList<>(
+					List.of(keytool.toString(), "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname",
+							"secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2", "-dname", distinguishedName,
+							"-ext", "SAN=" + san, "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass",
+							new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			process.getOutputStream().close();
 			boolean done = process.waitFor(60, TimeUnit.SECONDS);

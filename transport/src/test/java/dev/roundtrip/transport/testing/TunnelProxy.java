@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@code CONNECT} proxy on loopback: reads {@code CONNECT host:port},
- * records the request's head, and either refuses with a scripted status or
- * connects to the target (which must be loopback) and relays bytes both ways
- * until either side closes. Or it hangs, never answering.
+ * A {@code CONNECT} proxy on loopback: reads {@code CONNECT host:port}, records the
+ * request's head, and either refuses with a scripted status or connects to the target
+ * (which must be loopback) and relays bytes both ways until either side closes. Or it
+ * hangs, never answering.
  */
 public final class TunnelProxy implements AutoCloseable {
 
@@ -24,7 +24,9 @@ public final class TunnelProxy implements AutoCloseable {
 		/** Answers 200 and relays. */
 		TUNNEL,
 
-		/** Answers 407 Proxy Authentication Required and waits for the client to close. */
+		/**
+		 * Answers 407 Proxy Authentication Required and waits for the client to close.
+		 */
 		REFUSE_407,
 
 		/** Never answers; waits for the client to close. */
@@ -55,7 +57,10 @@ public final class TunnelProxy implements AutoCloseable {
 		return URI.create("http://" + ((userInfo != null) ? userInfo + "@" : "") + "127.0.0.1:" + port());
 	}
 
-	/** The heads of the CONNECT requests received, each its request line then header lines. */
+	/**
+	 * The heads of the CONNECT requests received, each its request line then header
+	 * lines.
+	 */
 	public List<List<String>> connectHeads() {
 		return List.copyOf(this.heads);
 	}

@@ -10,11 +10,10 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
- * One {@link SSLContext} per {@link SslBundle}. The pool keys connections by
- * the identity of their {@code SSLContext}, so every factory configured with
- * the same bundle must pass the same instance for its connections to be
- * shared; a reloaded bundle is a new instance and gets a new context (and new
- * connections).
+ * One {@link SSLContext} per {@link SslBundle}. The pool keys connections by the identity
+ * of their {@code SSLContext}, so every factory configured with the same bundle must pass
+ * the same instance for its connections to be shared; a reloaded bundle is a new instance
+ * and gets a new context (and new connections).
  */
 final class BundleSslContexts {
 

@@ -20,9 +20,9 @@ import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link SSLContext} whose sockets and engines have an SSL bundle's enabled
- * protocols and cipher suites ({@code spring.ssl.bundle.*.options}). The
- * transport takes a context, not parameters, so the options travel inside it.
+ * An {@link SSLContext} whose sockets and engines have an SSL bundle's enabled protocols
+ * and cipher suites ({@code spring.ssl.bundle.*.options}). The transport takes a context,
+ * not parameters, so the options travel inside it.
  */
 final class ConfiguredSslContext extends SSLContext {
 

@@ -17,18 +17,16 @@ import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
 
 /**
- * Follows redirects on top of the transport, which never does. Go:
- * {@code (*Client).do}, {@code redirectBehavior} and
- * {@code makeHeadersCopier}; the rules are listed on
+ * Follows redirects on top of the transport, which never does. Go: {@code (*Client).do},
+ * {@code redirectBehavior} and {@code makeHeadersCopier}; the rules are listed on
  * {@link RoundtripClientHttpRequestFactory#setFollowRedirects(boolean)}.
  */
 final class Redirects {
 
 	/**
-	 * How much of a redirect's own body is read before it is closed, so that
-	 * its connection goes back to the pool for the next hop. Go:
-	 * {@code maxBodySlurpSize}. A longer body is left to the transport's
-	 * {@code drain-on-close}.
+	 * How much of a redirect's own body is read before it is closed, so that its
+	 * connection goes back to the pool for the next hop. Go: {@code maxBodySlurpSize}. A
+	 * longer body is left to the transport's {@code drain-on-close}.
 	 */
 	static final int MAX_BODY_SLURP = 2 * 1024;
 
@@ -36,7 +34,10 @@ final class Redirects {
 	private static final List<String> CREDENTIALS = List.of("Authorization", "Proxy-Authorization", "Cookie",
 			"Cookie2");
 
-	/** Describe the body, so they go when a redirect drops the body (Fetch: "request-body-header name"). */
+	/**
+	 * Describe the body, so they go when a redirect drops the body (Fetch:
+	 * "request-body-header name").
+	 */
 	private static final List<String> BODY_HEADERS = List.of("Content-Type", "Content-Encoding", "Content-Language",
 			"Content-Location");
 
@@ -70,10 +71,9 @@ final class Redirects {
 	}
 
 	/**
-	 * The request that follows {@code response}, or {@code null} when the
-	 * response is to be returned as it is: not a redirect, no usable
-	 * {@code Location}, a downgrade from {@code https} to {@code http}, or a 307
-	 * or 308 whose body cannot be sent again.
+	 * The request that follows {@code response}, or {@code null} when the response is to
+	 * be returned as it is: not a redirect, no usable {@code Location}, a downgrade from
+	 * {@code https} to {@code http}, or a 307 or 308 whose body cannot be sent again.
 	 * @throws IOException if {@code Location} is not a URI reference
 	 */
 	static @Nullable Request next(Request request, Response response) throws IOException {
@@ -113,7 +113,10 @@ final class Redirects {
 		return next.headers(headers.build()).build();
 	}
 
-	/** Reads what little is left of a redirect's body and closes it, so the connection can be reused. */
+	/**
+	 * Reads what little is left of a redirect's body and closes it, so the connection can
+	 * be reused.
+	 */
 	private static void discard(Response response) {
 		try (InputStream body = response.body()) {
 			body.readNBytes(MAX_BODY_SLURP);
@@ -141,7 +144,10 @@ final class Redirects {
 		return base.resolve(reference);
 	}
 
-	/** Percent-encodes what servers put in {@code Location} but {@link URI} refuses: spaces, controls, non-ASCII. */
+	/**
+	 * Percent-encodes what servers put in {@code Location} but {@link URI} refuses:
+	 * spaces, controls, non-ASCII.
+	 */
 	private static String escapeIllegal(String location) {
 		StringBuilder escaped = null;
 		byte[] bytes = location.getBytes(StandardCharsets.UTF_8);
@@ -153,7 +159,8 @@ final class Redirects {
 			}
 			if (escaped != null) {
 				if (illegal) {
-					escaped.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+					escaped.append('%')
+						.append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
 						.append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
 				}
 				else {

@@ -22,9 +22,9 @@ import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
 
 /**
- * A request of {@link RoundtripClientHttpRequestFactory}: Spring's headers and
- * streaming body turned into a transport {@link Request}, sent, and redirects
- * followed when the factory says so.
+ * A request of {@link RoundtripClientHttpRequestFactory}: Spring's headers and streaming
+ * body turned into a transport {@link Request}, sent, and redirects followed when the
+ * factory says so.
  */
 final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpRequest {
 
@@ -81,7 +81,10 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 		return new RoundtripClientHttpResponse(response);
 	}
 
-	/** The transport request for Spring's method, URI, headers and body; the caller adds the limits. */
+	/**
+	 * The transport request for Spring's method, URI, headers and body; the caller adds
+	 * the limits.
+	 */
 	static Request.Builder toRequest(String method, URI uri, HttpHeaders headers, @Nullable Body body) {
 		Request.Builder request = Request.builder(method, uri);
 		headers.forEach((name, values) -> {
@@ -125,7 +128,8 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 
 		@Override
 		public void writeTo(OutputStream out) throws IOException {
-			// Message converters may close what they write to; the transport owns the stream.
+			// Message converters may close what they write to; the transport owns the
+			// stream.
 			this.body.writeTo(StreamUtils.nonClosing(out));
 		}
 

@@ -18,19 +18,20 @@ import dev.roundtrip.transport.Transport;
 /**
  * Builds {@link RoundtripClientHttpRequestFactory factories} over one shared
  * {@link Transport}. Spring Boot builds a factory for every injected
- * {@code RestClient.Builder}, every {@code RestTemplateBuilder.build()} and
- * every HTTP service group; all of them send through the same transport, so an
- * application has one connection pool however many clients it makes.
+ * {@code RestClient.Builder}, every {@code RestTemplateBuilder.build()} and every HTTP
+ * service group; all of them send through the same transport, so an application has one
+ * connection pool however many clients it makes.
  *
- * <p>Every field of {@link HttpClientSettings} is applied to the factory, per
- * request, leaving the transport untouched:
+ * <p>
+ * Every field of {@link HttpClientSettings} is applied to the factory, per request,
+ * leaving the transport untouched:
  * <ul>
- * <li>{@code connectTimeout} and {@code readTimeout}: the request's connect and
- * read timeouts ({@code null} leaves the transport's);</li>
+ * <li>{@code connectTimeout} and {@code readTimeout}: the request's connect and read
+ * timeouts ({@code null} leaves the transport's);</li>
  * <li>{@code redirects}: followed unless {@link HttpRedirects#DONT_FOLLOW};</li>
- * <li>{@code sslBundle}: one {@code SSLContext} per bundle, made once and shared
- * by every factory built with that bundle, so they share connections too, while
- * connections made under another bundle are never mixed with them.</li>
+ * <li>{@code sslBundle}: one {@code SSLContext} per bundle, made once and shared by every
+ * factory built with that bundle, so they share connections too, while connections made
+ * under another bundle are never mixed with them.</li>
  * </ul>
  */
 public final class RoundtripClientHttpRequestFactoryBuilder
@@ -42,7 +43,9 @@ public final class RoundtripClientHttpRequestFactoryBuilder
 
 	private final List<Consumer<RoundtripClientHttpRequestFactory>> customizers;
 
-	/** A builder of factories over {@code transport}, which the caller keeps and closes. */
+	/**
+	 * A builder of factories over {@code transport}, which the caller keeps and closes.
+	 */
 	public RoundtripClientHttpRequestFactoryBuilder(Transport transport) {
 		this(Objects.requireNonNull(transport, "transport"), new BundleSslContexts(), List.of());
 	}
@@ -70,18 +73,25 @@ public final class RoundtripClientHttpRequestFactoryBuilder
 		if (applied.sslBundle() != null) {
 			factory.setSslContext(this.sslContexts.get(applied.sslBundle()));
 		}
-		LambdaSafe.callbacks(Consumer.class, this.customizers, factory).invoke((customizer) -> customizer.accept(factory));
+		LambdaSafe.callbacks(Consumer.class, this.customizers, factory)
+			.invoke((customizer) -> customizer.accept(factory));
 		return factory;
 	}
 
-	/** A builder that also applies {@code customizer} to each factory once the settings are applied. */
+	/**
+	 * A builder that also applies {@code customizer} to each factory once the settings
+	 * are applied.
+	 */
 	@Override
 	public RoundtripClientHttpRequestFactoryBuilder withCustomizer(
 			Consumer<RoundtripClientHttpRequestFactory> customizer) {
 		return withCustomizers(List.of(customizer));
 	}
 
-	/** A builder that also applies {@code customizers}, in order, to each factory once the settings are applied. */
+	/**
+	 * A builder that also applies {@code customizers}, in order, to each factory once the
+	 * settings are applied.
+	 */
 	@Override
 	public RoundtripClientHttpRequestFactoryBuilder withCustomizers(
 			Collection<Consumer<RoundtripClientHttpRequestFactory>> customizers) {

@@ -13,10 +13,9 @@ import dev.roundtrip.transport.Headers;
 import dev.roundtrip.transport.Response;
 
 /**
- * A transport {@link Response} as Spring's {@link ClientHttpResponse}.
- * {@link #close()} closes the transport response, which releases the
- * connection: back to the pool if the body was read to its end (or a small
- * remainder could be drained), closed otherwise.
+ * A transport {@link Response} as Spring's {@link ClientHttpResponse}. {@link #close()}
+ * closes the transport response, which releases the connection: back to the pool if the
+ * body was read to its end (or a small remainder could be drained), closed otherwise.
  */
 final class RoundtripClientHttpResponse implements ClientHttpResponse {
 
@@ -59,7 +58,8 @@ final class RoundtripClientHttpResponse implements ClientHttpResponse {
 			this.response.close();
 		}
 		catch (IOException ex) {
-			// The transport has already closed the connection; nothing is left to release.
+			// The transport has already closed the connection; nothing is left to
+			// release.
 		}
 	}
 

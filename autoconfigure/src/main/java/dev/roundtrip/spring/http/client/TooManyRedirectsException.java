@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * An exchange was redirected more than
- * {@value RoundtripClientHttpRequestFactory#MAX_REDIRECTS} times. The message
- * and {@link #getChain()} show every hop, so a redirect loop can be seen.
+ * {@value RoundtripClientHttpRequestFactory#MAX_REDIRECTS} times. The message and
+ * {@link #getChain()} show every hop, so a redirect loop can be seen.
  */
 public class TooManyRedirectsException extends IOException {
 

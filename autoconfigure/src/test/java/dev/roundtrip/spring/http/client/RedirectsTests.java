@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * The redirect rules, decided on requests and responses alone: which redirect
- * is followed, with what method, body and headers.
+ * The redirect rules, decided on requests and responses alone: which redirect is
+ * followed, with what method, body and headers.
  */
 class RedirectsTests {
 

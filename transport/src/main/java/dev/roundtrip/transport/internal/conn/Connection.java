@@ -19,17 +19,18 @@ import dev.roundtrip.transport.internal.http1.Http1Source;
 import dev.roundtrip.transport.internal.pool.Pooled;
 
 /**
- * One persistent HTTP/1.1 connection: the socket (TLS or not), its buffers,
- * kept for the connection's life, and who is using it.
+ * One persistent HTTP/1.1 connection: the socket (TLS or not), its buffers, kept for the
+ * connection's life, and who is using it.
  *
- * <p>Lifecycle:
+ * <p>
+ * Lifecycle:
  * <ol>
  * <li>Dialed by {@link Dialer}: TCP connected, TLS handshake done.</li>
- * <li>Owned by one exchange at a time ({@link #claim}); the owner alone reads
- * and writes.</li>
- * <li>Released by its owner to the pool ({@link #disown}), or aborted by a
- * cancel from another thread ({@link #abort}); whichever comes first wins, so
- * a cancel arriving late never closes a connection another exchange now owns.</li>
+ * <li>Owned by one exchange at a time ({@link #claim}); the owner alone reads and
+ * writes.</li>
+ * <li>Released by its owner to the pool ({@link #disown}), or aborted by a cancel from
+ * another thread ({@link #abort}); whichever comes first wins, so a cancel arriving late
+ * never closes a connection another exchange now owns.</li>
  * <li>Closed once; later closes do nothing.</li>
  * </ol>
  */
@@ -55,7 +56,9 @@ public final class Connection extends Pooled {
 
 	private final SocketChannel channel;
 
-	/** The socket exchanges read and write: the TLS socket for https, else the channel's. */
+	/**
+	 * The socket exchanges read and write: the TLS socket for https, else the channel's.
+	 */
 	private final Socket socket;
 
 	private final long createdAtNanos;
@@ -80,7 +83,10 @@ public final class Connection extends Pooled {
 	/** Exchanges carried; written by the owner, read by the pool and stats. */
 	private volatile long requestCount;
 
-	/** From the last response's {@code Keep-Alive} header; written by the owner before release. */
+	/**
+	 * From the last response's {@code Keep-Alive} header; written by the owner before
+	 * release.
+	 */
 	private volatile long serverIdleTimeoutNanos = -1;
 
 	private volatile long serverMaxRequests = -1;
@@ -121,24 +127,27 @@ public final class Connection extends Pooled {
 		return this.sink;
 	}
 
-	/** Makes {@code exchange} the owner of this connection, which it got from the pool, and counts the request. */
+	/**
+	 * Makes {@code exchange} the owner of this connection, which it got from the pool,
+	 * and counts the request.
+	 */
 	public void claim(Object exchange) {
 		this.owner = exchange;
 		this.requestCount++;
 	}
 
 	/**
-	 * The owner gives the connection up, to the pool or to be closed. False if a
-	 * cancel got there first: the connection must then be closed, not pooled.
+	 * The owner gives the connection up, to the pool or to be closed. False if a cancel
+	 * got there first: the connection must then be closed, not pooled.
 	 */
 	public boolean disown(Object exchange) {
 		return OWNER.compareAndSet(this, exchange, null);
 	}
 
 	/**
-	 * Closes the socket if {@code exchange} still owns the connection: a cancel
-	 * from another thread. Blocked reads and writes of the owner then fail. The
-	 * owner still releases the connection, which the pool then closes.
+	 * Closes the socket if {@code exchange} still owns the connection: a cancel from
+	 * another thread. Blocked reads and writes of the owner then fail. The owner still
+	 * releases the connection, which the pool then closes.
 	 */
 	public boolean abort(Object exchange) {
 		if (OWNER.compareAndSet(this, exchange, ABORTED)) {
@@ -159,11 +168,11 @@ public final class Connection extends Pooled {
 	}
 
 	/**
-	 * Records a response's {@code Keep-Alive} header for the pool; -1 where a
-	 * parameter is absent. Owner only. The latest {@code timeout} applies.
-	 * {@code max} counts the requests allowed from this one on: servers either
-	 * repeat one total (the first response then sets the limit) or count down
-	 * (Apache), so the limit is the smallest total any response implied.
+	 * Records a response's {@code Keep-Alive} header for the pool; -1 where a parameter
+	 * is absent. Owner only. The latest {@code timeout} applies. {@code max} counts the
+	 * requests allowed from this one on: servers either repeat one total (the first
+	 * response then sets the limit) or count down (Apache), so the limit is the smallest
+	 * total any response implied.
 	 */
 	public void serverKeepAlive(long idleTimeoutNanos, long maxRequests) {
 		if (idleTimeoutNanos >= 0) {
@@ -177,10 +186,10 @@ public final class Connection extends Pooled {
 	}
 
 	/**
-	 * Whether this idle connection can carry a request: nothing is buffered or
-	 * readable (the server sent nothing unasked, such as a 408) and the server
-	 * has not closed it. Go learns this from its per-connection read loop; we
-	 * look once, without blocking, when the connection leaves the idle stack.
+	 * Whether this idle connection can carry a request: nothing is buffered or readable
+	 * (the server sent nothing unasked, such as a 408) and the server has not closed it.
+	 * Go learns this from its per-connection read loop; we look once, without blocking,
+	 * when the connection leaves the idle stack.
 	 */
 	@Override
 	protected boolean isReusable() {
@@ -194,7 +203,8 @@ public final class Connection extends Pooled {
 					return false;
 				}
 				if (rawReadable()) {
-					// TLS records arrived while idle: a close_notify, or a late session ticket.
+					// TLS records arrived while idle: a close_notify, or a late session
+					// ticket.
 					// Let the TLS layer read them, waiting no longer than a millisecond.
 					return probeTls(ssl);
 				}

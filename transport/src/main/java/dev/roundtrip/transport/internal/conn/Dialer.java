@@ -32,12 +32,11 @@ import dev.roundtrip.transport.internal.pool.ConnectionPool;
 import dev.roundtrip.transport.internal.pool.Pooled;
 
 /**
- * Opens connections: resolves the host, connects TCP to each address in turn
- * within the dial timeout, sets socket options, and for https does the TLS
- * handshake with SNI and hostname verification. Through a proxy it connects
- * to the proxy instead, and for https first opens a {@code CONNECT} tunnel
- * ({@link ProxyTunnel}) in which the TLS handshake with the origin runs. Go:
- * {@code (*Transport).dialConn}.
+ * Opens connections: resolves the host, connects TCP to each address in turn within the
+ * dial timeout, sets socket options, and for https does the TLS handshake with SNI and
+ * hostname verification. Through a proxy it connects to the proxy instead, and for https
+ * first opens a {@code CONNECT} tunnel ({@link ProxyTunnel}) in which the TLS handshake
+ * with the origin runs. Go: {@code (*Transport).dialConn}.
  */
 public final class Dialer implements ConnectionPool.Dialer {
 
@@ -70,8 +69,7 @@ public final class Dialer implements ConnectionPool.Dialer {
 	@Override
 	public Pooled dial(Destination destination, int connectTimeoutMillis) throws IOException {
 		ProxyConfig.Proxy proxy = this.proxies.forDestination(destination);
-		SocketChannel channel = (proxy != null)
-				? connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ")
+		SocketChannel channel = (proxy != null) ? connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ")
 				: connect(destination.host(), destination.port(), connectTimeoutMillis, "");
 		boolean ok = false;
 		try {
@@ -95,7 +93,8 @@ public final class Dialer implements ConnectionPool.Dialer {
 	}
 
 	/**
-	 * Connects to each address of {@code host} in turn until one answers, all within the timeout.
+	 * Connects to each address of {@code host} in turn until one answers, all within the
+	 * timeout.
 	 * @param role {@code "proxy "} or empty, for messages
 	 */
 	SocketChannel connect(String host, int port, int timeoutMillis, String role) throws IOException {
@@ -104,7 +103,8 @@ public final class Dialer implements ConnectionPool.Dialer {
 			addresses = InetAddress.getAllByName(host);
 		}
 		catch (UnknownHostException ex) {
-			UnknownHostException failure = new UnknownHostException("Cannot resolve " + role + "host " + host + ": " + ex.getMessage());
+			UnknownHostException failure = new UnknownHostException(
+					"Cannot resolve " + role + "host " + host + ": " + ex.getMessage());
 			failure.initCause(ex);
 			throw failure;
 		}
@@ -126,20 +126,21 @@ public final class Dialer implements ConnectionPool.Dialer {
 			}
 			catch (SocketTimeoutException ex) {
 				channel.close();
-				last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + address.getHostAddress() + ":" + port
-						+ " (" + host + ") timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
+				last = new TransportTimeoutException(Limit.DIAL,
+						"Connect to " + role + address.getHostAddress() + ":" + port + " (" + host
+								+ ") timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
 			}
 			catch (IOException ex) {
 				channel.close();
-				ConnectException failure = new ConnectException("Connect to " + role + address.getHostAddress() + ":" + port
-						+ " (" + host + ") failed: " + ex.getMessage());
+				ConnectException failure = new ConnectException("Connect to " + role + address.getHostAddress() + ":"
+						+ port + " (" + host + ") failed: " + ex.getMessage());
 				failure.initCause(ex);
 				last = failure;
 			}
 		}
 		if (last == null) {
-			last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + host + ":" + port + " timed out after "
-					+ timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
+			last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + host + ":" + port
+					+ " timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
 		}
 		throw last;
 	}
@@ -177,7 +178,10 @@ public final class Dialer implements ConnectionPool.Dialer {
 		}
 	}
 
-	/** TLS over {@code plain}: SNI, RFC 2818 hostname verification, handshake within its timeout. */
+	/**
+	 * TLS over {@code plain}: SNI, RFC 2818 hostname verification, handshake within its
+	 * timeout.
+	 */
 	Socket handshake(Socket plain, Destination destination) throws IOException {
 		SSLContext context = destination.sslContext();
 		if (context == null) {
@@ -188,8 +192,8 @@ public final class Dialer implements ConnectionPool.Dialer {
 				throw new IOException("No default TLS context", ex);
 			}
 		}
-		SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, destination.host(),
-				destination.port(), true);
+		SSLSocket ssl = (SSLSocket) context.getSocketFactory()
+			.createSocket(plain, destination.host(), destination.port(), true);
 		SSLParameters parameters = ssl.getSSLParameters();
 		if (this.hostnameVerifier == null) {
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -211,7 +215,8 @@ public final class Dialer implements ConnectionPool.Dialer {
 		}
 		catch (SSLException ex) {
 			ssl.close();
-			SSLException failure = new SSLException("TLS handshake with " + destination + " failed: " + ex.getMessage(), ex);
+			SSLException failure = new SSLException("TLS handshake with " + destination + " failed: " + ex.getMessage(),
+					ex);
 			throw failure;
 		}
 		if (this.hostnameVerifier != null && !this.hostnameVerifier.verify(destination.host(), ssl.getSession())) {

@@ -15,27 +15,29 @@ import dev.roundtrip.transport.internal.http1.ResponseHead;
 import dev.roundtrip.transport.internal.http1.ResponseParser;
 
 /**
- * Opens a tunnel through an HTTP proxy with {@code CONNECT host:port}, for
- * the TLS handshake with the origin that follows. Anything but {@code 200}
- * is an error that names the proxy and its answer. Go: the
- * {@code cm.targetScheme == "https"} branch of {@code (*Transport).dialConn}.
+ * Opens a tunnel through an HTTP proxy with {@code CONNECT host:port}, for the TLS
+ * handshake with the origin that follows. Anything but {@code 200} is an error that names
+ * the proxy and its answer. Go: the {@code cm.targetScheme == "https"} branch of
+ * {@code (*Transport).dialConn}.
  */
 final class ProxyTunnel {
 
 	/** Go gives a proxy a minute to answer CONNECT when nothing else limits the dial. */
 	static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 60_000;
 
-	/** A CONNECT response's head is small; anything larger is not a proxy speaking HTTP. */
+	/**
+	 * A CONNECT response's head is small; anything larger is not a proxy speaking HTTP.
+	 */
 	private static final int MAX_HEAD_BYTES = 64 * 1024;
 
 	private ProxyTunnel() {
 	}
 
 	/**
-	 * Sends {@code CONNECT} for {@code destination} on {@code socket}, connected
-	 * to the proxy, and reads the answer within {@code timeoutMillis} (0 for
-	 * {@link #DEFAULT_CONNECT_TIMEOUT_MILLIS}). Returns with the tunnel open; the
-	 * caller closes the socket if this throws.
+	 * Sends {@code CONNECT} for {@code destination} on {@code socket}, connected to the
+	 * proxy, and reads the answer within {@code timeoutMillis} (0 for
+	 * {@link #DEFAULT_CONNECT_TIMEOUT_MILLIS}). Returns with the tunnel open; the caller
+	 * closes the socket if this throws.
 	 * @param proxyAuthorization the {@code Proxy-Authorization} value, or {@code null}
 	 */
 	static void open(Socket socket, Destination destination, String proxyAuthorization, int timeoutMillis)
@@ -68,8 +70,8 @@ final class ProxyTunnel {
 					+ target + " within " + timeout + " ms (" + Limit.DIAL.setting() + ")");
 		}
 		if (head == null) {
-			throw new IOException("Proxy " + destination.proxy() + " closed the connection instead of answering CONNECT "
-					+ target);
+			throw new IOException(
+					"Proxy " + destination.proxy() + " closed the connection instead of answering CONNECT " + target);
 		}
 		if (head.status() != 200) {
 			throw new IOException("Proxy " + destination.proxy() + " refused CONNECT " + target + ": " + head.status()

@@ -9,11 +9,10 @@ import dev.roundtrip.transport.TransportTimeoutException;
 import dev.roundtrip.transport.TransportTimeoutException.Limit;
 
 /**
- * The socket's input with the exchange's time limits applied to each read:
- * the read timeout, and the deadlines of the response headers and of the
- * whole call. Before each read the socket's timeout is set to whichever limit
- * is nearest, so a timeout says which limit fired. Owned by the connection's
- * owner; one per connection.
+ * The socket's input with the exchange's time limits applied to each read: the read
+ * timeout, and the deadlines of the response headers and of the whole call. Before each
+ * read the socket's timeout is set to whichever limit is nearest, so a timeout says which
+ * limit fired. Owned by the connection's owner; one per connection.
  */
 public final class TimedInput extends InputStream {
 
@@ -49,7 +48,10 @@ public final class TimedInput extends InputStream {
 		this.readTimeoutMillis = millis;
 	}
 
-	/** Limits the reads until the response headers to {@code millis} in total from now; 0 clears it. */
+	/**
+	 * Limits the reads until the response headers to {@code millis} in total from now; 0
+	 * clears it.
+	 */
 	public void responseHeaderTimeout(long millis) {
 		this.headerTimeoutMillis = millis;
 		this.headerDeadlineNanos = (millis > 0) ? System.nanoTime() + millis * 1_000_000L : 0;
@@ -82,7 +84,8 @@ public final class TimedInput extends InputStream {
 		if (this.headerDeadlineNanos != 0 || this.callDeadlineNanos != 0) {
 			long now = System.nanoTime();
 			if (this.headerDeadlineNanos != 0) {
-				int ms = remainingMillis(this.headerDeadlineNanos, now, Limit.RESPONSE_HEADER, this.headerTimeoutMillis);
+				int ms = remainingMillis(this.headerDeadlineNanos, now, Limit.RESPONSE_HEADER,
+						this.headerTimeoutMillis);
 				if (timeout == 0 || ms < timeout) {
 					timeout = ms;
 					limit = Limit.RESPONSE_HEADER;
@@ -120,8 +123,8 @@ public final class TimedInput extends InputStream {
 
 	private TransportTimeoutException timeout(Limit limit, long configuredMillis) {
 		String what = switch (limit) {
-			case RESPONSE_HEADER -> "No response headers from " + this.peer + " within " + configuredMillis
-					+ " ms of sending the request";
+			case RESPONSE_HEADER ->
+				"No response headers from " + this.peer + " within " + configuredMillis + " ms of sending the request";
 			case CALL -> "Request timeout of " + configuredMillis + " ms expired reading from " + this.peer;
 			default -> "Read from " + this.peer + " timed out after " + configuredMillis + " ms";
 		};

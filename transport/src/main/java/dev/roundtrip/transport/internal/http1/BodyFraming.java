@@ -5,27 +5,26 @@ import java.net.ProtocolException;
 import dev.roundtrip.transport.Headers;
 
 /**
- * How a response body is delimited, and whether the connection must be closed
- * after it. Go: {@code readTransfer}, {@code parseTransferEncoding} and
- * {@code fixLength} in {@code transfer.go}.
+ * How a response body is delimited, and whether the connection must be closed after it.
+ * Go: {@code readTransfer}, {@code parseTransferEncoding} and {@code fixLength} in
+ * {@code transfer.go}.
  *
  * <ul>
- * <li>No body for a response to HEAD (its {@code Content-Length} is only a
- * header), for 1xx, 204 and 304, and for a 2xx to CONNECT (a tunnel follows).
- * <li>{@code Transfer-Encoding} (ignored on HTTP/1.0, as Go does) must be
- * exactly {@code chunked}, once: other codings would reach the caller still
- * encoded. With it {@code Content-Length} is ignored, and its presence closes
- * the connection afterwards, a guard against request smuggling.
- * <li>{@code Content-Length}: identical values (several lines or a comma list)
- * collapse to one; differing ones, a sign, any non-digit, an empty value or
- * one overflowing a {@code long} are errors.
+ * <li>No body for a response to HEAD (its {@code Content-Length} is only a header), for
+ * 1xx, 204 and 304, and for a 2xx to CONNECT (a tunnel follows).
+ * <li>{@code Transfer-Encoding} (ignored on HTTP/1.0, as Go does) must be exactly
+ * {@code chunked}, once: other codings would reach the caller still encoded. With it
+ * {@code Content-Length} is ignored, and its presence closes the connection afterwards, a
+ * guard against request smuggling.
+ * <li>{@code Content-Length}: identical values (several lines or a comma list) collapse
+ * to one; differing ones, a sign, any non-digit, an empty value or one overflowing a
+ * {@code long} are errors.
  * <li>Neither: the body runs until the server closes the connection.
  * </ul>
  *
- * The connection must also be closed when the response says
- * {@code Connection: close}, or is HTTP/1.0 without
- * {@code Connection: keep-alive}. Malformed framing headers are errors even
- * on responses without a body, since they show the peer cannot be trusted to
+ * The connection must also be closed when the response says {@code Connection: close}, or
+ * is HTTP/1.0 without {@code Connection: keep-alive}. Malformed framing headers are
+ * errors even on responses without a body, since they show the peer cannot be trusted to
  * frame the next one.
  */
 public final class BodyFraming {
@@ -36,7 +35,10 @@ public final class BodyFraming {
 		/** There is no body. */
 		NONE,
 
-		/** The body is {@link #length()} bytes ({@code Content-Length}); 0 is complete at once. */
+		/**
+		 * The body is {@link #length()} bytes ({@code Content-Length}); 0 is complete at
+		 * once.
+		 */
 		FIXED,
 
 		/** The body is chunked; read it with {@link ChunkedSource}. */
@@ -123,7 +125,10 @@ public final class BodyFraming {
 				+ (this.mustClose ? ", must close" : "");
 	}
 
-	/** Whether the response has a {@code Transfer-Encoding}: it must then be {@code chunked}, once. */
+	/**
+	 * Whether the response has a {@code Transfer-Encoding}: it must then be
+	 * {@code chunked}, once.
+	 */
 	private static boolean isChunked(Headers headers) throws ProtocolException {
 		boolean present = false;
 		boolean chunked = false;
@@ -147,8 +152,8 @@ public final class BodyFraming {
 										: ": chunked must be the final transfer coding"));
 					}
 					if (!isChunkedCoding) {
-						throw new ProtocolException("unsupported Transfer-Encoding " + Excerpt.of(value)
-								+ ": only chunked is supported");
+						throw new ProtocolException(
+								"unsupported Transfer-Encoding " + Excerpt.of(value) + ": only chunked is supported");
 					}
 					chunked = true;
 				}
@@ -187,9 +192,9 @@ public final class BodyFraming {
 					firstEnd = e;
 				}
 				else if (n != length) {
-					throw new ProtocolException("differing Content-Length values "
-							+ Excerpt.of(first.substring(firstStart, firstEnd)) + " and "
-							+ Excerpt.of(value.substring(s, e)));
+					throw new ProtocolException(
+							"differing Content-Length values " + Excerpt.of(first.substring(firstStart, firstEnd))
+									+ " and " + Excerpt.of(value.substring(s, e)));
 				}
 				start = end + 1;
 			}

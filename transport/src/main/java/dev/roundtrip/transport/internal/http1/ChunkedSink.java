@@ -6,11 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * A chunked request body (RFC 9112 §7.1), for bodies of unknown length. Each
- * write becomes a chunk, except that small writes are gathered in a small
- * buffer first, so a loop of single-byte writes does not send one chunk per
- * byte. {@link #close()} writes the last chunk but neither flushes nor closes
- * the connection's sink.
+ * A chunked request body (RFC 9112 §7.1), for bodies of unknown length. Each write
+ * becomes a chunk, except that small writes are gathered in a small buffer first, so a
+ * loop of single-byte writes does not send one chunk per byte. {@link #close()} writes
+ * the last chunk but neither flushes nor closes the connection's sink.
  */
 public final class ChunkedSink extends OutputStream {
 
@@ -77,7 +76,10 @@ public final class ChunkedSink extends OutputStream {
 		this.sink.flush();
 	}
 
-	/** Sends gathered bytes and the last chunk, {@code 0 CRLF CRLF}; later calls do nothing. */
+	/**
+	 * Sends gathered bytes and the last chunk, {@code 0 CRLF CRLF}; later calls do
+	 * nothing.
+	 */
 	@Override
 	public void close() throws IOException {
 		if (this.closed) {

@@ -9,20 +9,23 @@ import java.util.Objects;
 import dev.roundtrip.transport.Headers;
 
 /**
- * A chunked body (RFC 9112 §7.1): {@code hex-size [;ext] CRLF data CRLF}
- * repeated, a last chunk of size 0, trailer fields and an empty line. Chunk
- * extensions are ignored; trailers are kept, within {@code maxTrailerBytes}.
+ * A chunked body (RFC 9112 §7.1): {@code hex-size [;ext] CRLF data CRLF} repeated, a last
+ * chunk of size 0, trailer fields and an empty line. Chunk extensions are ignored;
+ * trailers are kept, within {@code maxTrailerBytes}.
  *
- * <p>So that a connection can be reused as soon as possible, a read that
- * returns the last bytes of a chunk also consumes whatever framing follows it
- * and is already buffered: the CRLF, the next size line and, after the last
- * chunk, the trailers and the final empty line. A caller that has read every
- * data byte then usually sees {@link #isComplete()} without another read.
- * {@link #close()} does nothing: the exchange owns the connection.
+ * <p>
+ * So that a connection can be reused as soon as possible, a read that returns the last
+ * bytes of a chunk also consumes whatever framing follows it and is already buffered: the
+ * CRLF, the next size line and, after the last chunk, the trailers and the final empty
+ * line. A caller that has read every data byte then usually sees {@link #isComplete()}
+ * without another read. {@link #close()} does nothing: the exchange owns the connection.
  */
 public final class ChunkedSource extends InputStream {
 
-	/** The longest chunk-size line accepted, extensions included. Go: {@code maxLineLength}. */
+	/**
+	 * The longest chunk-size line accepted, extensions included. Go:
+	 * {@code maxLineLength}.
+	 */
 	static final int MAX_SIZE_LINE_BYTES = 4096;
 
 	private static final int SIZE = 0;
@@ -54,8 +57,8 @@ public final class ChunkedSource extends InputStream {
 
 	/**
 	 * @param source the connection's read side, at the first chunk-size line
-	 * @param maxTrailerBytes the most bytes the trailer section may take, its
-	 * final empty line included
+	 * @param maxTrailerBytes the most bytes the trailer section may take, its final empty
+	 * line included
 	 */
 	public ChunkedSource(Http1Source source, long maxTrailerBytes) {
 		this.source = Objects.requireNonNull(source, "source");
@@ -105,7 +108,9 @@ public final class ChunkedSource extends InputStream {
 		return skipped;
 	}
 
-	/** The data bytes readable without blocking; consumes buffered framing to find them. */
+	/**
+	 * The data bytes readable without blocking; consumes buffered framing to find them.
+	 */
 	@Override
 	public int available() {
 		if (this.failure == null) {
@@ -135,7 +140,10 @@ public final class ChunkedSource extends InputStream {
 	public void close() {
 	}
 
-	/** Reads framing, blocking, until there is chunk data to read; false once the body is complete. */
+	/**
+	 * Reads framing, blocking, until there is chunk data to read; false once the body is
+	 * complete.
+	 */
 	private boolean hasData() throws IOException {
 		if (this.failure != null) {
 			throw this.failure;
@@ -153,9 +161,9 @@ public final class ChunkedSource extends InputStream {
 	}
 
 	/**
-	 * Counts data bytes read and, at the end of a chunk, consumes what framing
-	 * is buffered. An error there is kept for the next read, so that this one
-	 * still returns its data.
+	 * Counts data bytes read and, at the end of a chunk, consumes what framing is
+	 * buffered. An error there is kept for the next read, so that this one still returns
+	 * its data.
 	 */
 	private void consumed(long n) {
 		this.chunkRemaining -= n;
@@ -192,8 +200,8 @@ public final class ChunkedSource extends InputStream {
 						return;
 					}
 					if (n == Http1Source.LINE_TOO_LONG) {
-						throw new ProtocolException(
-								"malformed chunked body: a chunk-size line is longer than " + MAX_SIZE_LINE_BYTES + " bytes");
+						throw new ProtocolException("malformed chunked body: a chunk-size line is longer than "
+								+ MAX_SIZE_LINE_BYTES + " bytes");
 					}
 					if (n < 0) {
 						throw new EOFException("chunked response body ended before its last chunk");
@@ -213,8 +221,8 @@ public final class ChunkedSource extends InputStream {
 						return;
 					}
 					if (n == Http1Source.LINE_TOO_LONG) {
-						throw new ProtocolException(
-								"response trailers exceeded " + this.maxTrailerBytes + " bytes (max-response-header-bytes)");
+						throw new ProtocolException("response trailers exceeded " + this.maxTrailerBytes
+								+ " bytes (max-response-header-bytes)");
 					}
 					if (n < 0) {
 						throw new EOFException("chunked response body ended in its trailers");
@@ -240,7 +248,10 @@ public final class ChunkedSource extends InputStream {
 		}
 	}
 
-	/** Consumes the CRLF (or bare LF) after a chunk's data; false if it is not buffered and must not block. */
+	/**
+	 * Consumes the CRLF (or bare LF) after a chunk's data; false if it is not buffered
+	 * and must not block.
+	 */
 	private boolean readDataEnd(boolean mayBlock) throws IOException {
 		if (!mayBlock) {
 			int buffered = this.source.buffered();
@@ -272,8 +283,8 @@ public final class ChunkedSource extends InputStream {
 				break;
 			}
 			if (i - start == 16 || (i - start == 15 && size > (Long.MAX_VALUE >>> 4))) {
-				throw new ProtocolException("malformed chunked body: chunk size " + Excerpt.of(line, start, end)
-						+ " overflows a long");
+				throw new ProtocolException(
+						"malformed chunked body: chunk size " + Excerpt.of(line, start, end) + " overflows a long");
 			}
 			size = (size << 4) | digit;
 		}
@@ -292,8 +303,8 @@ public final class ChunkedSource extends InputStream {
 	}
 
 	private EOFException endedInChunk() {
-		return new EOFException("chunked response body ended with " + this.chunkRemaining
-				+ " bytes of a chunk still to come");
+		return new EOFException(
+				"chunked response body ended with " + this.chunkRemaining + " bytes of a chunk still to come");
 	}
 
 	private static int hexDigit(byte b) {

@@ -1,9 +1,9 @@
 package dev.roundtrip.transport.internal.http1;
 
 /**
- * A short, printable quotation of offending input for error messages: control
- * characters are escaped and long input is cut, so that a hostile peer can
- * neither flood a log nor forge lines in it.
+ * A short, printable quotation of offending input for error messages: control characters
+ * are escaped and long input is cut, so that a hostile peer can neither flood a log nor
+ * forge lines in it.
  */
 final class Excerpt {
 
@@ -13,7 +13,10 @@ final class Excerpt {
 	private Excerpt() {
 	}
 
-	/** The bytes {@code [start, end)} as a quoted, escaped excerpt: {@code "HTTP/1.1 2x0 OK"}. */
+	/**
+	 * The bytes {@code [start, end)} as a quoted, escaped excerpt:
+	 * {@code "HTTP/1.1 2x0 OK"}.
+	 */
 	static String of(byte[] bytes, int start, int end) {
 		StringBuilder text = new StringBuilder(Math.min(end - start, MAX_CHARS) + 8).append('"');
 		int stop = Math.min(end, start + MAX_CHARS);

@@ -7,15 +7,16 @@ import dev.roundtrip.transport.Headers;
 import dev.roundtrip.transport.internal.Trusted;
 
 /**
- * The field lines of one head or trailer section as they are parsed. A
- * connection reuses one for every response head; {@link #toHeaders()} copies
- * them out at the end and empties it.
+ * The field lines of one head or trailer section as they are parsed. A connection reuses
+ * one for every response head; {@link #toHeaders()} copies them out at the end and
+ * empties it.
  *
- * <p>Responses on one connection mostly repeat their fields: same order, same
- * {@code Server}, often the same {@code Date} and length. A field whose bytes
- * equal the previous head's field at the same position reuses its strings, and
- * a head equal to the previous one reuses its {@link Headers}, so that steady
- * traffic parses with next to no allocation.
+ * <p>
+ * Responses on one connection mostly repeat their fields: same order, same
+ * {@code Server}, often the same {@code Date} and length. A field whose bytes equal the
+ * previous head's field at the same position reuses its strings, and a head equal to the
+ * previous one reuses its {@link Headers}, so that steady traffic parses with next to no
+ * allocation.
  */
 final class FieldLines {
 
@@ -40,7 +41,10 @@ final class FieldLines {
 		return this.size;
 	}
 
-	/** The name of the next field: the canonical constant of a well-known name, else its bytes as sent. */
+	/**
+	 * The name of the next field: the canonical constant of a well-known name, else its
+	 * bytes as sent.
+	 */
 	String name(byte[] line, int start, int end) {
 		String known = InternTable.HEADER_NAMES.lookup(line, start, end);
 		if (known != null) {
@@ -72,7 +76,9 @@ final class FieldLines {
 		this.size++;
 	}
 
-	/** Joins an obs-fold continuation to the last value with one space (RFC 9112 §5.2). */
+	/**
+	 * Joins an obs-fold continuation to the last value with one space (RFC 9112 §5.2).
+	 */
 	void continueLast(String continuation) {
 		if (!continuation.isEmpty()) {
 			int index = this.size * 2 - 1;
@@ -94,7 +100,8 @@ final class FieldLines {
 		else {
 			String[] fields = Arrays.copyOf(this.namesAndValues, this.size * 2);
 			headers = Trusted.headers(fields, this.size);
-			// Headers never writes to its array, so it can serve as the reference for the next head.
+			// Headers never writes to its array, so it can serve as the reference for the
+			// next head.
 			this.previous = fields;
 			this.previousSize = this.size;
 			this.previousHeaders = headers;

@@ -5,10 +5,10 @@ import java.io.OutputStream;
 import java.util.Objects;
 
 /**
- * A request body of exactly its {@code Content-Length}: a write that would
- * exceed it fails before any of its bytes are written, and {@link #close()}
- * fails if fewer were written, since either would desynchronize the
- * connection. Closing neither flushes nor closes the connection's sink.
+ * A request body of exactly its {@code Content-Length}: a write that would exceed it
+ * fails before any of its bytes are written, and {@link #close()} fails if fewer were
+ * written, since either would desynchronize the connection. Closing neither flushes nor
+ * closes the connection's sink.
  */
 public final class FixedLengthSink extends OutputStream {
 

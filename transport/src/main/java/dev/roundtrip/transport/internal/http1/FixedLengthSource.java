@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * A body of exactly {@code Content-Length} bytes. Ending early is an error,
- * never a silently short body. {@link #close()} does nothing: the exchange
- * owns the connection and decides whether to drain or close it.
+ * A body of exactly {@code Content-Length} bytes. Ending early is an error, never a
+ * silently short body. {@link #close()} does nothing: the exchange owns the connection
+ * and decides whether to drain or close it.
  */
 public final class FixedLengthSource extends InputStream {
 
@@ -70,7 +70,9 @@ public final class FixedLengthSource extends InputStream {
 		return skipped;
 	}
 
-	/** The bytes readable without blocking: what is left of the body and already buffered. */
+	/**
+	 * The bytes readable without blocking: what is left of the body and already buffered.
+	 */
 	@Override
 	public int available() {
 		return (int) Math.min(this.remaining, this.source.buffered());

@@ -5,9 +5,8 @@ import java.io.OutputStream;
 import java.util.Objects;
 
 /**
- * The write side of one connection: a buffer over its output stream, kept for
- * the connection's whole life. Not thread-safe: owned by whoever is writing
- * the request.
+ * The write side of one connection: a buffer over its output stream, kept for the
+ * connection's whole life. Not thread-safe: owned by whoever is writing the request.
  */
 public final class Http1Sink {
 
@@ -34,7 +33,10 @@ public final class Http1Sink {
 		this.buffer[this.count++] = (byte) b;
 	}
 
-	/** Writes {@code len} bytes; ones that would not fit the buffer go straight to the stream after it. */
+	/**
+	 * Writes {@code len} bytes; ones that would not fit the buffer go straight to the
+	 * stream after it.
+	 */
 	public void write(byte[] b, int off, int len) throws IOException {
 		Objects.checkFromIndexSize(off, len, b.length);
 		if (len > this.buffer.length - this.count) {
@@ -49,7 +51,10 @@ public final class Http1Sink {
 		this.count += len;
 	}
 
-	/** Writes each char of {@code s} as one byte; the caller has checked that none is above U+00FF. */
+	/**
+	 * Writes each char of {@code s} as one byte; the caller has checked that none is
+	 * above U+00FF.
+	 */
 	public void writeLatin1(String s) throws IOException {
 		int length = s.length();
 		int i = 0;
@@ -74,9 +79,8 @@ public final class Http1Sink {
 	}
 
 	/**
-	 * The bytes handed to the stream so far, counted once each write to it has
-	 * returned; bytes still in the buffer, and those of a write that threw, are
-	 * not counted.
+	 * The bytes handed to the stream so far, counted once each write to it has returned;
+	 * bytes still in the buffer, and those of a write that threw, are not counted.
 	 */
 	public long bytesWritten() {
 		return this.bytesWritten;

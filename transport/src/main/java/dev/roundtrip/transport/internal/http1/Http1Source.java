@@ -5,17 +5,20 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * The read side of one connection: a buffer over its input stream, kept for
- * the connection's whole life so that reading a response allocates nothing.
- * The response parser and the body streams read lines and bytes straight from
- * it. Not thread-safe: owned by whoever is reading the connection.
+ * The read side of one connection: a buffer over its input stream, kept for the
+ * connection's whole life so that reading a response allocates nothing. The response
+ * parser and the body streams read lines and bytes straight from it. Not thread-safe:
+ * owned by whoever is reading the connection.
  */
 public final class Http1Source {
 
 	/** {@link #readLine} found the end of the stream before any byte of the line. */
 	static final int LINE_EOF = -1;
 
-	/** {@link #readLine} found the end of the stream in the middle of a line; see {@link #partialLine}. */
+	/**
+	 * {@link #readLine} found the end of the stream in the middle of a line; see
+	 * {@link #partialLine}.
+	 */
 	static final int LINE_TRUNCATED = -2;
 
 	/** {@link #readLine} saw more bytes than allowed without a line end. */
@@ -24,7 +27,10 @@ public final class Http1Source {
 	/** {@link #readLine} was told not to block and the line is not all buffered. */
 	static final int LINE_NOT_BUFFERED = -4;
 
-	/** Lines longer than the buffer go through a scratch array; one up to this size is kept for the next. */
+	/**
+	 * Lines longer than the buffer go through a scratch array; one up to this size is
+	 * kept for the next.
+	 */
 	private static final int MAX_KEPT_SPILL = 16 * 1024;
 
 	private final InputStream in;
@@ -37,7 +43,10 @@ public final class Http1Source {
 	/** One past the last buffered byte in {@link #buffer}. */
 	int limit;
 
-	/** The array holding the line that {@link #readLine} last returned: {@link #buffer} or a spill array. */
+	/**
+	 * The array holding the line that {@link #readLine} last returned: {@link #buffer} or
+	 * a spill array.
+	 */
 	byte[] lineArray;
 
 	/** Where that line starts in {@link #lineArray}. */
@@ -68,9 +77,9 @@ public final class Http1Source {
 	}
 
 	/**
-	 * Reads up to {@code len} bytes: from the buffer if it holds any, else with
-	 * at most one read of the stream (straight into {@code b} when {@code len}
-	 * is at least the buffer's size).
+	 * Reads up to {@code len} bytes: from the buffer if it holds any, else with at most
+	 * one read of the stream (straight into {@code b} when {@code len} is at least the
+	 * buffer's size).
 	 * @return the number of bytes read, or -1 at the end of the stream
 	 */
 	public int read(byte[] b, int off, int len) throws IOException {
@@ -101,8 +110,8 @@ public final class Http1Source {
 	}
 
 	/**
-	 * Discards up to {@code n} bytes: buffered ones if there are any, else after
-	 * at most one read of the stream into the buffer.
+	 * Discards up to {@code n} bytes: buffered ones if there are any, else after at most
+	 * one read of the stream into the buffer.
 	 * @return the number of bytes discarded, or -1 at the end of the stream
 	 */
 	public long skip(long n) throws IOException {
@@ -118,9 +127,9 @@ public final class Http1Source {
 	}
 
 	/**
-	 * Waits for input without consuming it: when nothing is buffered, reads the
-	 * stream once into the buffer. For a wait with its own timeout (Expect:
-	 * 100-continue) after which a parser reads as usual.
+	 * Waits for input without consuming it: when nothing is buffered, reads the stream
+	 * once into the buffer. For a wait with its own timeout (Expect: 100-continue) after
+	 * which a parser reads as usual.
 	 * @return the number of bytes now buffered, or -1 at the end of the stream
 	 */
 	public int awaitInput() throws IOException {
@@ -130,7 +139,10 @@ public final class Http1Source {
 		return fill();
 	}
 
-	/** Empties the buffer and reads the stream once into it; the count read, or -1 at its end. */
+	/**
+	 * Empties the buffer and reads the stream once into it; the count read, or -1 at its
+	 * end.
+	 */
 	private int fill() throws IOException {
 		this.pos = 0;
 		this.limit = 0;
@@ -146,15 +158,15 @@ public final class Http1Source {
 	}
 
 	/**
-	 * Reads through the next LF. On success the line, without its LF and
-	 * without a CR right before it, is {@code lineArray[lineStart, lineEnd)},
-	 * valid until the next call.
+	 * Reads through the next LF. On success the line, without its LF and without a CR
+	 * right before it, is {@code lineArray[lineStart, lineEnd)}, valid until the next
+	 * call.
 	 * @param maxBytes the most bytes the line may take, its line end included
-	 * @param mayBlock whether to read the stream; if not, only a line that is
-	 * wholly buffered is read, else {@link #LINE_NOT_BUFFERED} is returned and
-	 * nothing is consumed
-	 * @return the bytes the line took, its line end included, or one of the
-	 * negative {@code LINE_} codes
+	 * @param mayBlock whether to read the stream; if not, only a line that is wholly
+	 * buffered is read, else {@link #LINE_NOT_BUFFERED} is returned and nothing is
+	 * consumed
+	 * @return the bytes the line took, its line end included, or one of the negative
+	 * {@code LINE_} codes
 	 */
 	int readLine(long maxBytes, boolean mayBlock) throws IOException {
 		byte[] spilled = null;
@@ -202,8 +214,10 @@ public final class Http1Source {
 					this.pos = 0;
 				}
 				else {
-					// The buffer holds nothing but this line so far: move it aside to make room.
-					spilled = append((spilled != null) ? spilled : this.spill, spilledLength, this.buffer, 0, this.limit);
+					// The buffer holds nothing but this line so far: move it aside to
+					// make room.
+					spilled = append((spilled != null) ? spilled : this.spill, spilledLength, this.buffer, 0,
+							this.limit);
 					spilledLength += this.limit;
 					if (spilled.length <= MAX_KEPT_SPILL) {
 						this.spill = spilled;
@@ -232,7 +246,10 @@ public final class Http1Source {
 		return -1;
 	}
 
-	/** {@code target[0, length)} followed by {@code bytes[start, start + count)}, growing {@code target} if needed. */
+	/**
+	 * {@code target[0, length)} followed by {@code bytes[start, start + count)}, growing
+	 * {@code target} if needed.
+	 */
 	private static byte[] append(byte[] target, int length, byte[] bytes, int start, int count) {
 		if (target == null || target.length < length + count) {
 			byte[] grown = new byte[Math.max(length + count, (target != null) ? target.length * 2 : 256)];

@@ -3,9 +3,9 @@ package dev.roundtrip.transport.internal.http1;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Well-known strings looked up straight from the read buffer, so that the
- * common header names, values and reason phrases of a response cost no
- * allocation. An open-addressing hash table built once; lookups compare bytes.
+ * Well-known strings looked up straight from the read buffer, so that the common header
+ * names, values and reason phrases of a response cost no allocation. An open-addressing
+ * hash table built once; lookups compare bytes.
  */
 final class InternTable {
 
@@ -40,7 +40,10 @@ final class InternTable {
 
 	private final String[] strings;
 
-	/** Each string's bytes, lower-cased when case is ignored; parallel to {@link #strings}. */
+	/**
+	 * Each string's bytes, lower-cased when case is ignored; parallel to
+	 * {@link #strings}.
+	 */
 	private final byte[][] keys;
 
 	private final int mask;

@@ -1,15 +1,14 @@
 package dev.roundtrip.transport.internal.http1;
 
 /**
- * A response's {@code Keep-Alive: timeout=5, max=100} header (RFC 2068
- * §19.7.1.1): how long the server keeps an idle connection, and how many more
- * requests it will serve on it. Go ignores it (Go #15508); we honour it when
- * {@code honor-keep-alive-header} is on.
+ * A response's {@code Keep-Alive: timeout=5, max=100} header (RFC 2068 §19.7.1.1): how
+ * long the server keeps an idle connection, and how many more requests it will serve on
+ * it. Go ignores it (Go #15508); we honour it when {@code honor-keep-alive-header} is on.
  *
- * @param timeoutSeconds the idle timeout the server announced, in seconds, or
- * -1 if it announced none
- * @param max the requests the server will still serve on the connection, or
- * -1 if it announced no limit
+ * @param timeoutSeconds the idle timeout the server announced, in seconds, or -1 if it
+ * announced none
+ * @param max the requests the server will still serve on the connection, or -1 if it
+ * announced no limit
  */
 public record KeepAliveHeader(long timeoutSeconds, long max) {
 
@@ -17,11 +16,10 @@ public record KeepAliveHeader(long timeoutSeconds, long max) {
 	public static final KeepAliveHeader ABSENT = new KeepAliveHeader(-1, -1);
 
 	/**
-	 * Parses a {@code Keep-Alive} value. Parameter names ignore case, spaces
-	 * are allowed around {@code =}, values may be quoted, and {@code ;} is
-	 * taken as a separator as well as {@code ,}. Anything malformed, negative
-	 * or overflowing is skipped, never an error; the first valid value of each
-	 * parameter wins.
+	 * Parses a {@code Keep-Alive} value. Parameter names ignore case, spaces are allowed
+	 * around {@code =}, values may be quoted, and {@code ;} is taken as a separator as
+	 * well as {@code ,}. Anything malformed, negative or overflowing is skipped, never an
+	 * error; the first valid value of each parameter wins.
 	 * @param value the header's value, or {@code null} for none
 	 */
 	public static KeepAliveHeader parse(String value) {
@@ -92,7 +90,9 @@ public record KeepAliveHeader(long timeoutSeconds, long max) {
 		return i;
 	}
 
-	/** The decimal number in {@code value[start, end)}, or -1 if it is empty or overflows. */
+	/**
+	 * The decimal number in {@code value[start, end)}, or -1 if it is empty or overflows.
+	 */
 	private static long parseDigits(String value, int start, int end) {
 		if (start == end) {
 			return -1;

@@ -3,10 +3,10 @@ package dev.roundtrip.transport.internal.http1;
 import java.io.IOException;
 
 /**
- * Writes a request head (RFC 9112 §3): the request line, field lines and the
- * empty line that ends them. The method, header names and header values come
- * validated from {@code Request} and {@code Headers}; the request target is
- * checked here, as it is built from a URI by the transport.
+ * Writes a request head (RFC 9112 §3): the request line, field lines and the empty line
+ * that ends them. The method, header names and header values come validated from
+ * {@code Request} and {@code Headers}; the request target is checked here, as it is built
+ * from a URI by the transport.
  */
 public final class RequestWriter {
 
@@ -17,9 +17,8 @@ public final class RequestWriter {
 
 	/**
 	 * Writes {@code method SP target SP HTTP/1.1 CRLF}.
-	 * @throws IllegalArgumentException if the target is empty or contains
-	 * whitespace, a control character or a character above U+00FF; nothing is
-	 * written then
+	 * @throws IllegalArgumentException if the target is empty or contains whitespace, a
+	 * control character or a character above U+00FF; nothing is written then
 	 */
 	public static void writeRequestLine(Http1Sink sink, String method, String target) throws IOException {
 		checkTarget(target);
@@ -29,7 +28,9 @@ public final class RequestWriter {
 		sink.write(VERSION_CRLF, 0, VERSION_CRLF.length);
 	}
 
-	/** Writes {@code name: value CRLF}; both were validated by {@code Headers.Builder}. */
+	/**
+	 * Writes {@code name: value CRLF}; both were validated by {@code Headers.Builder}.
+	 */
 	public static void writeHeader(Http1Sink sink, String name, String value) throws IOException {
 		sink.writeLatin1(name);
 		sink.write(':');
@@ -45,7 +46,10 @@ public final class RequestWriter {
 		sink.write('\n');
 	}
 
-	/** Checks a request target: not empty; no SP, control character, DEL or character above U+00FF. */
+	/**
+	 * Checks a request target: not empty; no SP, control character, DEL or character
+	 * above U+00FF.
+	 */
 	public static void checkTarget(String target) {
 		if (target.isEmpty()) {
 			throw new IllegalArgumentException("Request target is empty");
@@ -53,9 +57,9 @@ public final class RequestWriter {
 		for (int i = 0; i < target.length(); i++) {
 			char c = target.charAt(i);
 			if (c <= 0x20 || c == 0x7f || c > 0xff) {
-				throw new IllegalArgumentException("Request target " + Excerpt.of(target) + " contains "
-						+ Excerpt.describe(c) + " at index " + i
-						+ "; whitespace, control characters and characters above U+00FF are not allowed");
+				throw new IllegalArgumentException(
+						"Request target " + Excerpt.of(target) + " contains " + Excerpt.describe(c) + " at index " + i
+								+ "; whitespace, control characters and characters above U+00FF are not allowed");
 			}
 		}
 	}

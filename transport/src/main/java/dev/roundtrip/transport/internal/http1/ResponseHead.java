@@ -24,8 +24,8 @@ public final class ResponseHead {
 	 * @param status the three-digit status code, 100 to 999
 	 * @param reason the reason phrase, empty when the server sent none
 	 * @param headers the header fields
-	 * @param headBytes the bytes this head took on the wire: status line,
-	 * field lines and the empty line that ends them
+	 * @param headBytes the bytes this head took on the wire: status line, field lines and
+	 * the empty line that ends them
 	 */
 	public ResponseHead(int versionMinor, int status, String reason, Headers headers, int headBytes) {
 		if (versionMinor != 0 && versionMinor != 1) {
@@ -64,7 +64,10 @@ public final class ResponseHead {
 		return this.headers;
 	}
 
-	/** The bytes this head took on the wire: status line, field lines and the final empty line. */
+	/**
+	 * The bytes this head took on the wire: status line, field lines and the final empty
+	 * line.
+	 */
 	public int headBytes() {
 		return this.headBytes;
 	}

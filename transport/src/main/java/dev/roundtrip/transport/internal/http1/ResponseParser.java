@@ -5,16 +5,16 @@ import java.io.IOException;
 import java.net.ProtocolException;
 
 /**
- * Reads a response head, status line and header fields, straight from a
- * connection's read buffer (RFC 9112 §4 and §5). Well-known header names come
- * back as canonical constants; no regular expression, no splitting, no
- * {@code String} per line.
+ * Reads a response head, status line and header fields, straight from a connection's read
+ * buffer (RFC 9112 §4 and §5). Well-known header names come back as canonical constants;
+ * no regular expression, no splitting, no {@code String} per line.
  *
- * <p>Strict where laxness would let a peer smuggle or confuse: a malformed
- * status line, a field line without a colon, whitespace before the colon, a
- * name that is not a token, or NUL or CR inside a value is an error. Lenient
- * where RFC 9112 lets a recipient be: a bare LF ends a line, and an obs-fold
- * continuation line is joined to the previous value with one space.
+ * <p>
+ * Strict where laxness would let a peer smuggle or confuse: a malformed status line, a
+ * field line without a colon, whitespace before the colon, a name that is not a token, or
+ * NUL or CR inside a value is an error. Lenient where RFC 9112 lets a recipient be: a
+ * bare LF ends a line, and an obs-fold continuation line is joined to the previous value
+ * with one space.
  */
 public final class ResponseParser {
 
@@ -37,12 +37,12 @@ public final class ResponseParser {
 	}
 
 	/**
-	 * Reads exactly one response head; the caller loops over 1xx responses,
-	 * passing what is left of its header budget.
+	 * Reads exactly one response head; the caller loops over 1xx responses, passing what
+	 * is left of its header budget.
 	 * @param source the connection's read side, left at the first byte of the body
 	 * @param maxHeadBytes the most bytes the head may take, line ends included
-	 * @return the head, or {@code null} if the stream ended cleanly before its
-	 * first byte: the server closed the connection without answering
+	 * @return the head, or {@code null} if the stream ended cleanly before its first
+	 * byte: the server closed the connection without answering
 	 * @throws EOFException if the stream ended in the middle of the head
 	 * @throws ProtocolException if the head is malformed or exceeds {@code maxHeadBytes}
 	 */
@@ -126,8 +126,8 @@ public final class ResponseParser {
 	}
 
 	/**
-	 * Parses one field line, {@code name ":" OWS value OWS}, into {@code fields};
-	 * a line starting with SP or HTAB continues the previous value.
+	 * Parses one field line, {@code name ":" OWS value OWS}, into {@code fields}; a line
+	 * starting with SP or HTAB continues the previous value.
 	 * @param section {@code "header"} or {@code "trailer"}, for messages
 	 */
 	static void parseField(FieldLines fields, byte[] line, int start, int end, String section)
@@ -165,8 +165,8 @@ public final class ResponseParser {
 	}
 
 	/**
-	 * The value in {@code line[from, to)}, trimmed of OWS; NUL and CR are
-	 * refused. Made by {@code fields} when given, so it can reuse a string.
+	 * The value in {@code line[from, to)}, trimmed of OWS; NUL and CR are refused. Made
+	 * by {@code fields} when given, so it can reuse a string.
 	 */
 	private static String value(FieldLines fields, String section, byte[] line, int start, int end, int from, int to)
 			throws ProtocolException {
@@ -181,8 +181,7 @@ public final class ResponseParser {
 		}
 		int invalid = indexOfNulOrCr(line, from, to);
 		if (invalid >= 0) {
-			throw malformedField(section, line, start, end,
-					"the value contains " + Excerpt.describe(line[invalid]));
+			throw malformedField(section, line, start, end, "the value contains " + Excerpt.describe(line[invalid]));
 		}
 		return (fields != null) ? fields.value(line, from, to) : InternTable.HEADER_VALUES.intern(line, from, to);
 	}

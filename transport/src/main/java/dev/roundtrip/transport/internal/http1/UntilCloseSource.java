@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * A body delimited by the server closing the connection: everything until
- * the end of the stream. Such a connection is never reused.
- * {@link #close()} does nothing: the exchange owns the connection.
+ * A body delimited by the server closing the connection: everything until the end of the
+ * stream. Such a connection is never reused. {@link #close()} does nothing: the exchange
+ * owns the connection.
  */
 public final class UntilCloseSource extends InputStream {
 

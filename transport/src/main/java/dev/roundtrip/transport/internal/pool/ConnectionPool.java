@@ -27,24 +27,24 @@ import dev.roundtrip.transport.TransportTimeoutException;
 /**
  * The connection pool, with the semantics of Go's {@code http.Transport}:
  * <ol>
- * <li>A request takes the most recently returned idle connection of its
- * destination (a stack), dropping expired ones on the way.</li>
- * <li>Failing that it waits for whichever comes first: a connection another
- * request returns, or its own dial. A dial that finishes after its request was
- * served or gave up puts its connection in the pool (late binding).</li>
- * <li>Under {@code max-conns-per-host} (dialing + active + idle) a request that
- * finds the destination full waits, FIFO, for a slot; a closing connection
- * hands its slot to the first request still waiting.</li>
- * <li>A returned connection goes first to a waiting request, else onto the
- * idle stack, unless it is over a cap, past its lifetime, or keep-alives are
- * off; {@code max-idle-conns} closes the least recently used idle connection
- * of any destination.</li>
+ * <li>A request takes the most recently returned idle connection of its destination (a
+ * stack), dropping expired ones on the way.</li>
+ * <li>Failing that it waits for whichever comes first: a connection another request
+ * returns, or its own dial. A dial that finishes after its request was served or gave up
+ * puts its connection in the pool (late binding).</li>
+ * <li>Under {@code max-conns-per-host} (dialing + active + idle) a request that finds the
+ * destination full waits, FIFO, for a slot; a closing connection hands its slot to the
+ * first request still waiting.</li>
+ * <li>A returned connection goes first to a waiting request, else onto the idle stack,
+ * unless it is over a cap, past its lifetime, or keep-alives are off;
+ * {@code max-idle-conns} closes the least recently used idle connection of any
+ * destination.</li>
  * <li>A reaper thread closes connections idle past their deadline.</li>
  * </ol>
  *
- * <p>One lock guards all of it. Nothing under the lock does I/O, calls a
- * listener or starts a thread: that work is collected in an {@link Outbox} and
- * done after unlocking.
+ * <p>
+ * One lock guards all of it. Nothing under the lock does I/O, calls a listener or starts
+ * a thread: that work is collected in an {@link Outbox} and done after unlocking.
  */
 public final class ConnectionPool {
 
@@ -58,7 +58,10 @@ public final class ConnectionPool {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Wakes the reaper when an idle deadline earlier than the one it sleeps towards appears. */
+	/**
+	 * Wakes the reaper when an idle deadline earlier than the one it sleeps towards
+	 * appears.
+	 */
 	private final Condition reaperWake = this.lock.newCondition();
 
 	// guarded by lock
@@ -73,7 +76,8 @@ public final class ConnectionPool {
 	// guarded by lock
 	private int idleCount;
 
-	// guarded by lock: CloseIdleConnections was called since the last acquire (Go: t.closeIdle)
+	// guarded by lock: CloseIdleConnections was called since the last acquire (Go:
+	// t.closeIdle)
 	private boolean closeIdleRequested;
 
 	// guarded by lock
@@ -85,7 +89,8 @@ public final class ConnectionPool {
 	// guarded by lock: whether the last returnLocked put its connection on the idle stack
 	private boolean lastReturnIdled;
 
-	// guarded by lock: the idle deadline the reaper sleeps towards; Long.MAX_VALUE when none
+	// guarded by lock: the idle deadline the reaper sleeps towards; Long.MAX_VALUE when
+	// none
 	private long reaperNextNanos = Long.MAX_VALUE;
 
 	private final Function<Destination, HostPool.Limits> limits;
@@ -125,6 +130,7 @@ public final class ConnectionPool {
 
 	/**
 	 * A destination's limits.
+	 *
 	 * @param maxConnsPerHost 0 for no limit
 	 * @param maxIdleConnsPerHost negative for no pooling
 	 * @param idleConnTimeout zero for none
@@ -139,7 +145,8 @@ public final class ConnectionPool {
 		if (duration == null || duration.isZero()) {
 			return 0;
 		}
-		// Saturates: a timeout of centuries means "never", not an overflow on every request.
+		// Saturates: a timeout of centuries means "never", not an overflow on every
+		// request.
 		return (duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) ? Long.MAX_VALUE : duration.toNanos();
 	}
 
@@ -151,11 +158,12 @@ public final class ConnectionPool {
 
 	/**
 	 * Takes a connection for {@code want}, waiting until {@code deadlineNanos}
-	 * ({@link System#nanoTime()}; 0 for none) or until {@code canceled} says so.
-	 * Go: {@code (*Transport).getConn}.
+	 * ({@link System#nanoTime()}; 0 for none) or until {@code canceled} says so. Go:
+	 * {@code (*Transport).getConn}.
 	 * @throws CanceledException if canceled or interrupted while waiting
 	 * @throws TransportTimeoutException if the deadline passed
-	 * @throws IOException if the dial this request waited for failed, or the pool is shut down
+	 * @throws IOException if the dial this request waited for failed, or the pool is shut
+	 * down
 	 */
 	public Pooled acquire(Destination destination, int connectTimeoutMillis, boolean skipIdle, long deadlineNanos,
 			BooleanSupplier canceled) throws IOException {
@@ -189,7 +197,8 @@ public final class ConnectionPool {
 					}
 				}
 				if (this.hosts.get(destination) != host) {
-					// Closing the last expired connection dropped the emptied host; this request keeps it.
+					// Closing the last expired connection dropped the emptied host; this
+					// request keeps it.
 					this.hosts.put(destination, host);
 				}
 				if (taken == null) {
@@ -249,7 +258,8 @@ public final class ConnectionPool {
 			}
 			if (gaveUp != null) {
 				if (interrupted) {
-					// The caller's exception says so; the thread keeps its interrupt status either way.
+					// The caller's exception says so; the thread keeps its interrupt
+					// status either way.
 					Thread.currentThread().interrupt();
 				}
 				if (want.cancel()) {
@@ -262,7 +272,8 @@ public final class ConnectionPool {
 					}
 					throw new CanceledException(gaveUp);
 				}
-				// A result arrived as we gave up: the loop ends and the caller takes it like any other.
+				// A result arrived as we gave up: the loop ends and the caller takes it
+				// like any other.
 				continue;
 			}
 			if (deadlineNanos != 0) {
@@ -305,7 +316,8 @@ public final class ConnectionPool {
 			this.dialExecutor.execute(() -> dial(host, want));
 		}
 		catch (RuntimeException ex) {
-			// No thread to dial on (the executor is shut down): fail the want, free the slot.
+			// No thread to dial on (the executor is shut down): fail the want, free the
+			// slot.
 			dialFailed(host, want, new IOException("Cannot start a dial to " + want.destination, ex), 0);
 		}
 	}
@@ -318,7 +330,8 @@ public final class ConnectionPool {
 			connection = this.dialer.dial(host.destination, want.connectTimeoutMillis);
 		}
 		catch (Throwable ex) {
-			// Whatever the dialer throws, the slot is freed and the waiting request told; an Error still propagates.
+			// Whatever the dialer throws, the slot is freed and the waiting request told;
+			// an Error still propagates.
 			IOException failure = (ex instanceof IOException io) ? io
 					: new IOException("Dial to " + host.destination + " failed: " + ex, ex);
 			dialFailed(host, want, failure, System.nanoTime() - start);
@@ -381,9 +394,9 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Gives back a connection at the end of an exchange. With {@code reason}
-	 * null the connection is reusable and goes to a waiter or the idle stack, if
-	 * the pool's rules allow; otherwise it is closed for that reason. Go:
+	 * Gives back a connection at the end of an exchange. With {@code reason} null the
+	 * connection is reusable and goes to a waiter or the idle stack, if the pool's rules
+	 * allow; otherwise it is closed for that reason. Go:
 	 * {@code (*Transport).tryPutIdleConn} and {@code (*persistConn).closeLocked}.
 	 */
 	public void release(Pooled connection, CloseReason reason) {
@@ -409,7 +422,10 @@ public final class ConnectionPool {
 		afterUnlock(idled ? connection : null, out);
 	}
 
-	/** What a return decided under the lock: tell the listener a connection went idle, then run the outbox. */
+	/**
+	 * What a return decided under the lock: tell the listener a connection went idle,
+	 * then run the outbox.
+	 */
 	private void afterUnlock(Pooled idled, Outbox out) {
 		if (idled != null) {
 			notify(() -> this.listener.connectionIdle(idled));
@@ -497,9 +513,9 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Takes a connection out of the pool for good (from the idle stack, the LRU
-	 * or active use), frees its slot for the first waiter, and queues the socket
-	 * close. Go: {@code decConnsPerHost}.
+	 * Takes a connection out of the pool for good (from the idle stack, the LRU or active
+	 * use), frees its slot for the first waiter, and queues the socket close. Go:
+	 * {@code decConnsPerHost}.
 	 */
 	private Outbox closeLocked(Pooled connection, CloseReason reason, Outbox out) {
 		assert this.lock.isHeldByCurrentThread();
@@ -519,7 +535,10 @@ public final class ConnectionPool {
 		return out;
 	}
 
-	/** Hands free {@code max-conns-per-host} slots to the first requests still waiting for one. */
+	/**
+	 * Hands free {@code max-conns-per-host} slots to the first requests still waiting for
+	 * one.
+	 */
 	private Outbox grantSlotsLocked(HostPool host, Outbox out) {
 		while (!host.dialWaiters.isEmpty() && host.hasRoomToDial()) {
 			Want waiter = host.dialWaiters.pollFirst();
@@ -532,7 +551,10 @@ public final class ConnectionPool {
 		return out;
 	}
 
-	/** A want served by its own dial or failed: it leaves the queues now rather than lazily. */
+	/**
+	 * A want served by its own dial or failed: it leaves the queues now rather than
+	 * lazily.
+	 */
 	private void removeServedLocked(HostPool host, Want want) {
 		host.idleWaiters.remove(want);
 		if (want.inDialQueue) {
@@ -588,9 +610,9 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Closes every idle connection whose deadline has passed and returns when
-	 * the next one falls due ({@link Long#MAX_VALUE} for none), on the pool's
-	 * clock. The reaper calls this; tests with a manual clock may too.
+	 * Closes every idle connection whose deadline has passed and returns when the next
+	 * one falls due ({@link Long#MAX_VALUE} for none), on the pool's clock. The reaper
+	 * calls this; tests with a manual clock may too.
 	 */
 	public long evictIdle() {
 		Outbox out;
@@ -631,7 +653,10 @@ public final class ConnectionPool {
 		return next;
 	}
 
-	/** Makes sure the reaper wakes by {@code deadlineNanos}; the first time, creates it, to be started after unlocking. */
+	/**
+	 * Makes sure the reaper wakes by {@code deadlineNanos}; the first time, creates it,
+	 * to be started after unlocking.
+	 */
 	private Outbox scheduleReaperLocked(long deadlineNanos, Outbox out) {
 		if (this.reaper == null) {
 			this.reaper = new Thread(this::reap, "roundtrip-idle-reaper");
@@ -664,7 +689,8 @@ public final class ConnectionPool {
 						this.reaperWake.await();
 					}
 					else {
-						// The clock may be a test's: wait in real time, at most a second, and look again.
+						// The clock may be a test's: wait in real time, at most a second,
+						// and look again.
 						long wait = Math.min(next - this.clock.getAsLong(), TimeUnit.SECONDS.toNanos(1));
 						if (wait > 0) {
 							this.reaperWake.awaitNanos(wait);
@@ -685,9 +711,8 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Closes the idle connections of matching destinations, and until the next
-	 * acquire, connections returned by exchanges in flight. Go:
-	 * {@code CloseIdleConnections}.
+	 * Closes the idle connections of matching destinations, and until the next acquire,
+	 * connections returned by exchanges in flight. Go: {@code CloseIdleConnections}.
 	 */
 	public void closeIdle(Predicate<Destination> destinations) {
 		Outbox out = null;
@@ -714,8 +739,8 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Closes idle connections, fails waiting requests and makes every later
-	 * return close its connection. Exchanges in flight finish.
+	 * Closes idle connections, fails waiting requests and makes every later return close
+	 * its connection. Exchanges in flight finish.
 	 */
 	public void shutdown() {
 		Outbox out = null;
@@ -734,8 +759,8 @@ public final class ConnectionPool {
 				}
 				Want waiter;
 				while ((waiter = host.idleWaiters.pollFirst()) != null) {
-					if (waiter.tryDeliver(new IOException("Transport was closed while the request waited for a connection to "
-							+ host.destination))) {
+					if (waiter.tryDeliver(new IOException(
+							"Transport was closed while the request waited for a connection to " + host.destination))) {
 						out = wake(out, waiter);
 					}
 				}
@@ -756,7 +781,10 @@ public final class ConnectionPool {
 		}
 	}
 
-	/** A consistent snapshot; closes connections whose idle deadline has passed first, so none is reported idle. */
+	/**
+	 * A consistent snapshot; closes connections whose idle deadline has passed first, so
+	 * none is reported idle.
+	 */
 	public PoolStats stats() {
 		evictIdle();
 		this.lock.lock();
@@ -827,9 +855,9 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Work decided under the lock and done after it: socket closes, listener
-	 * calls, waking waiters, starting dials and the reaper. Allocated only when
-	 * there is some, so the common return to the idle stack allocates nothing.
+	 * Work decided under the lock and done after it: socket closes, listener calls,
+	 * waking waiters, starting dials and the reaper. Allocated only when there is some,
+	 * so the common return to the idle stack allocates nothing.
 	 */
 	private static final class Outbox {
 

@@ -5,11 +5,10 @@ import java.util.ArrayDeque;
 import dev.roundtrip.transport.Destination;
 
 /**
- * One destination's share of the pool: its idle stack, its waiters and its
- * counts. Every field is guarded by the owning {@link ConnectionPool}'s lock.
- * Go keeps the same state in maps keyed by {@code connectMethodKey}:
- * {@code idleConn}, {@code idleConnWait}, {@code connsPerHost},
- * {@code connsPerHostWait}.
+ * One destination's share of the pool: its idle stack, its waiters and its counts. Every
+ * field is guarded by the owning {@link ConnectionPool}'s lock. Go keeps the same state
+ * in maps keyed by {@code connectMethodKey}: {@code idleConn}, {@code idleConnWait},
+ * {@code connsPerHost}, {@code connsPerHostWait}.
  */
 final class HostPool {
 
@@ -20,17 +19,25 @@ final class HostPool {
 	/** Idle connections, most recently returned last: reuse takes from the tail. */
 	final ArrayDeque<Pooled> idle = new ArrayDeque<>();
 
-	/** Requests waiting for any connection, oldest first. Each is also dialing or in {@link #dialWaiters}. */
+	/**
+	 * Requests waiting for any connection, oldest first. Each is also dialing or in
+	 * {@link #dialWaiters}.
+	 */
 	final ArrayDeque<Want> idleWaiters = new ArrayDeque<>();
 
-	/** Requests waiting for a slot under {@code max-conns-per-host} to dial, oldest first. */
+	/**
+	 * Requests waiting for a slot under {@code max-conns-per-host} to dial, oldest first.
+	 */
 	final ArrayDeque<Want> dialWaiters = new ArrayDeque<>();
 
 	int active;
 
 	int dialing;
 
-	/** Head of the list of every open connection, idle or active, linked through {@link Pooled#hostNext}. */
+	/**
+	 * Head of the list of every open connection, idle or active, linked through
+	 * {@link Pooled#hostNext}.
+	 */
 	Pooled connections;
 
 	HostPool(Destination destination, Limits limits) {
@@ -77,11 +84,10 @@ final class HostPool {
 	}
 
 	/**
-	 * The limits in force for one destination: the transport's settings with
-	 * that host's overrides applied. Durations in nanoseconds, 0 for none.
+	 * The limits in force for one destination: the transport's settings with that host's
+	 * overrides applied. Durations in nanoseconds, 0 for none.
 	 */
-	record Limits(int maxConnsPerHost, int maxIdleConnsPerHost, long idleConnTimeoutNanos,
-			long maxConnLifetimeNanos) {
+	record Limits(int maxConnsPerHost, int maxIdleConnsPerHost, long idleConnTimeoutNanos, long maxConnLifetimeNanos) {
 
 	}
 

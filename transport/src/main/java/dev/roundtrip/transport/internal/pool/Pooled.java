@@ -4,9 +4,9 @@ import dev.roundtrip.transport.CloseReason;
 import dev.roundtrip.transport.ConnectionInfo;
 
 /**
- * What the pool needs of a connection. The pool's bookkeeping lives here as
- * fields guarded by the pool's lock, so taking and returning a connection
- * allocates nothing. The socket-level parts are the subclass's.
+ * What the pool needs of a connection. The pool's bookkeeping lives here as fields
+ * guarded by the pool's lock, so taking and returning a connection allocates nothing. The
+ * socket-level parts are the subclass's.
  */
 public abstract class Pooled implements ConnectionInfo {
 
@@ -48,9 +48,9 @@ public abstract class Pooled implements ConnectionInfo {
 	CloseReason idleDeadlineReason = CloseReason.IDLE_TIMEOUT;
 
 	/**
-	 * Whether this idle connection is still usable: the server has not closed it
-	 * nor sent anything unasked. Called without the pool's lock, on a connection
-	 * just taken from the idle stack, so it may do a non-blocking read.
+	 * Whether this idle connection is still usable: the server has not closed it nor sent
+	 * anything unasked. Called without the pool's lock, on a connection just taken from
+	 * the idle stack, so it may do a non-blocking read.
 	 */
 	protected abstract boolean isReusable();
 
@@ -65,7 +65,10 @@ public abstract class Pooled implements ConnectionInfo {
 		return -1;
 	}
 
-	/** The requests the server allows on this connection ({@code Keep-Alive: max=}), or -1 for no limit. */
+	/**
+	 * The requests the server allows on this connection ({@code Keep-Alive: max=}), or -1
+	 * for no limit.
+	 */
 	protected long serverMaxRequests() {
 		return -1;
 	}

@@ -7,10 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 import dev.roundtrip.transport.Destination;
 
 /**
- * A request's wish for a connection, and the one place where "an idle
- * connection came back", "my dial finished" and "I gave up" race. Whoever
- * completes it first wins; {@link #tryDeliver} tells the others they lost, and
- * a loser holding a connection gives it back to the pool. Go: {@code wantConn}.
+ * A request's wish for a connection, and the one place where "an idle connection came
+ * back", "my dial finished" and "I gave up" race. Whoever completes it first wins;
+ * {@link #tryDeliver} tells the others they lost, and a loser holding a connection gives
+ * it back to the pool. Go: {@code wantConn}.
  */
 final class Want {
 
@@ -35,10 +35,16 @@ final class Want {
 
 	final Thread waiter;
 
-	/** null while pending; then a {@link Pooled}, an {@link java.io.IOException}, or {@link #CANCELED}. */
+	/**
+	 * null while pending; then a {@link Pooled}, an {@link java.io.IOException}, or
+	 * {@link #CANCELED}.
+	 */
 	private volatile Object result;
 
-	/** Whether a connection delivered here came from the pool or another request, rather than its own dial. */
+	/**
+	 * Whether a connection delivered here came from the pool or another request, rather
+	 * than its own dial.
+	 */
 	volatile boolean reused;
 
 	/** Guarded by the pool's lock. */
@@ -58,12 +64,18 @@ final class Want {
 		return this.result;
 	}
 
-	/** Completes this want with {@code value} if nobody did before; the caller wakes the waiter. */
+	/**
+	 * Completes this want with {@code value} if nobody did before; the caller wakes the
+	 * waiter.
+	 */
 	boolean tryDeliver(Object value) {
 		return RESULT.compareAndSet(this, null, value);
 	}
 
-	/** Gives up; false when a result had already arrived, which the caller must then take or return. */
+	/**
+	 * Gives up; false when a result had already arrived, which the caller must then take
+	 * or return.
+	 */
 	boolean cancel() {
 		return tryDeliver(CANCELED);
 	}

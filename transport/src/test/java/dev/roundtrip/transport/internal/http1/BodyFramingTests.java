@@ -76,8 +76,7 @@ class BodyFramingTests {
 
 	@Test
 	void transferEncodingWinsOverContentLengthAndTheConnectionIsNotReused() throws IOException {
-		BodyFraming framing = framing("GET",
-				"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n");
+		BodyFraming framing = framing("GET", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n");
 		assertThat(framing.kind()).isEqualTo(Kind.CHUNKED);
 		assertThat(framing.mustClose()).isTrue();
 	}
@@ -91,12 +90,14 @@ class BodyFramingTests {
 	}
 
 	static Stream<Arguments> unsupportedTransferEncodings() {
-		return Stream.of(
-				Arguments.of("gzip", "unsupported Transfer-Encoding \"gzip\": only chunked is supported"),
+		return Stream.of(Arguments.of("gzip", "unsupported Transfer-Encoding \"gzip\": only chunked is supported"),
 				Arguments.of("identity", "unsupported Transfer-Encoding \"identity\": only chunked is supported"),
-				Arguments.of("gzip, chunked", "unsupported Transfer-Encoding \"gzip, chunked\": only chunked is supported"),
-				Arguments.of("chunked, gzip", "unsupported Transfer-Encoding \"chunked, gzip\": chunked must be the final transfer coding"),
-				Arguments.of("chunked, chunked", "unsupported Transfer-Encoding \"chunked, chunked\": chunked is applied more than once"),
+				Arguments.of("gzip, chunked",
+						"unsupported Transfer-Encoding \"gzip, chunked\": only chunked is supported"),
+				Arguments.of("chunked, gzip",
+						"unsupported Transfer-Encoding \"chunked, gzip\": chunked must be the final transfer coding"),
+				Arguments.of("chunked, chunked",
+						"unsupported Transfer-Encoding \"chunked, chunked\": chunked is applied more than once"),
 				Arguments.of("chunked;q=1", "unsupported Transfer-Encoding \"chunked;q=1\": only chunked is supported"),
 				Arguments.of("", "unsupported Transfer-Encoding \"\": only chunked is supported"));
 	}
@@ -111,17 +112,15 @@ class BodyFramingTests {
 
 	@Test
 	void chunkedOnTwoLinesIsAppliedTwice() {
-		assertThatExceptionOfType(ProtocolException.class)
-			.isThrownBy(() -> framing("GET",
-					"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"))
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(
+				() -> framing("GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"))
 			.withMessage("unsupported Transfer-Encoding \"chunked\": chunked is applied more than once");
 	}
 
 	@Test
 	void chunkedFollowedByAnotherCodingOnALaterLineIsRejected() {
-		assertThatExceptionOfType(ProtocolException.class)
-			.isThrownBy(() -> framing("GET",
-					"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"))
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(
+				() -> framing("GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"))
 			.withMessage("unsupported Transfer-Encoding \"gzip\": chunked must be the final transfer coding");
 	}
 
@@ -172,15 +171,22 @@ class BodyFramingTests {
 
 	static Stream<Arguments> malformedContentLengths() {
 		return Stream.of(
-				Arguments.of("+5", "malformed Content-Length \"+5\": it must be a non-negative decimal integer, without a sign"),
-				Arguments.of("-1", "malformed Content-Length \"-1\": it must be a non-negative decimal integer, without a sign"),
-				Arguments.of("5a", "malformed Content-Length \"5a\": it must be a non-negative decimal integer, without a sign"),
-				Arguments.of("0x10", "malformed Content-Length \"0x10\": it must be a non-negative decimal integer, without a sign"),
-				Arguments.of("1 2", "malformed Content-Length \"1 2\": it must be a non-negative decimal integer, without a sign"),
+				Arguments.of("+5",
+						"malformed Content-Length \"+5\": it must be a non-negative decimal integer, without a sign"),
+				Arguments.of("-1",
+						"malformed Content-Length \"-1\": it must be a non-negative decimal integer, without a sign"),
+				Arguments.of("5a",
+						"malformed Content-Length \"5a\": it must be a non-negative decimal integer, without a sign"),
+				Arguments.of("0x10",
+						"malformed Content-Length \"0x10\": it must be a non-negative decimal integer, without a sign"),
+				Arguments.of("1 2",
+						"malformed Content-Length \"1 2\": it must be a non-negative decimal integer, without a sign"),
 				Arguments.of("", "malformed Content-Length \"\": a value is empty"),
 				Arguments.of("5,", "malformed Content-Length \"5,\": a value is empty"),
-				Arguments.of("9223372036854775808", "malformed Content-Length \"9223372036854775808\": it overflows a long"),
-				Arguments.of("99999999999999999999", "malformed Content-Length \"99999999999999999999\": it overflows a long"));
+				Arguments.of("9223372036854775808",
+						"malformed Content-Length \"9223372036854775808\": it overflows a long"),
+				Arguments.of("99999999999999999999",
+						"malformed Content-Length \"99999999999999999999\": it overflows a long"));
 	}
 
 	@ParameterizedTest
@@ -214,8 +220,9 @@ class BodyFramingTests {
 		assertThat(framing("GET", "HTTP/1.0 200 OK\r\nContent-Length: 1\r\nConnection: Keep-Alive\r\n").mustClose())
 			.isFalse();
 		assertThat(framing("GET", "HTTP/1.0 204 No Content\r\n").mustClose()).isTrue();
-		assertThat(framing("GET", "HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 1\r\n")
-			.mustClose()).isTrue();
+		assertThat(
+				framing("GET", "HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 1\r\n").mustClose())
+			.isTrue();
 	}
 
 	private static BodyFraming framing(String method, String head) throws IOException {

@@ -44,7 +44,8 @@ class FixedLengthSinkTests {
 	void closeBeforeTheLengthIsWrittenFails() throws IOException {
 		FixedLengthSink body = new FixedLengthSink(this.sink, 10);
 		body.write("abc".getBytes(StandardCharsets.US_ASCII), 0, 3);
-		assertThatIOException().isThrownBy(body::close).withMessage("request body wrote 3 of its Content-Length of 10 bytes");
+		assertThatIOException().isThrownBy(body::close)
+			.withMessage("request body wrote 3 of its Content-Length of 10 bytes");
 	}
 
 	@Test

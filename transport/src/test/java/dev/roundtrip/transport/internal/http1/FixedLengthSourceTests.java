@@ -40,8 +40,8 @@ class FixedLengthSourceTests {
 
 	@Test
 	void bodyEndingEarlyIsAnEofException() throws IOException {
-		FixedLengthSource body = new FixedLengthSource(
-				new Http1Source(ScriptedInputStream.oneByteAtATime("abc"), 16), 5);
+		FixedLengthSource body = new FixedLengthSource(new Http1Source(ScriptedInputStream.oneByteAtATime("abc"), 16),
+				5);
 		assertThat(body.read(new byte[5], 0, 5)).isEqualTo(1);
 		assertThat(body.read(new byte[5], 0, 5)).isEqualTo(1);
 		assertThat(body.read()).isEqualTo('c');

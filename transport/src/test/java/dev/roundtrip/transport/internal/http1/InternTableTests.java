@@ -41,7 +41,8 @@ class InternTableTests {
 
 	@Test
 	void caseIsFoldedForLettersOnly() {
-		// '-' (0x2d) and '\r' (0x0d) differ only in bit 0x20; so do '@' and '`' from letters.
+		// '-' (0x2d) and '\r' (0x0d) differ only in bit 0x20; so do '@' and '`' from
+		// letters.
 		assertThat(lookup(InternTable.HEADER_NAMES, "Content\rLength")).isNull();
 		assertThat(lookup(InternTable.HEADER_NAMES, "@ge")).isNull();
 		assertThat(lookup(InternTable.HEADER_NAMES, "AGE")).isSameAs("Age");

@@ -21,34 +21,24 @@ class KeepAliveHeaderTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = {
-			"Timeout=5, MAX=100      | 5  | 100",
-			"timeout = 5 ,max= 100   | 5  | 100",
-			"timeout=\"5\", max=\"100\" | 5  | 100",
-			"max=3                   | -1 | 3",
-			"timeout=30              | 30 | -1",
-			"timeout=5; max=7        | 5  | 7",
-			"foo=bar, timeout=2      | 2  | -1",
-			"timeout=0, max=0        | 0  | 0",
-			"timeout=1, timeout=9    | 1  | -1",
-			"\ttimeout=4\t           | 4  | -1" })
+	@CsvSource(delimiter = '|',
+			value = { "Timeout=5, MAX=100      | 5  | 100", "timeout = 5 ,max= 100   | 5  | 100",
+					"timeout=\"5\", max=\"100\" | 5  | 100", "max=3                   | -1 | 3",
+					"timeout=30              | 30 | -1", "timeout=5; max=7        | 5  | 7",
+					"foo=bar, timeout=2      | 2  | -1", "timeout=0, max=0        | 0  | 0",
+					"timeout=1, timeout=9    | 1  | -1", "\ttimeout=4\t           | 4  | -1" })
 	void parametersAreParsedLeniently(String value, long timeout, long max) {
 		assertThat(KeepAliveHeader.parse(value)).isEqualTo(new KeepAliveHeader(timeout, max));
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = {
-			"timeout=abc, max=10             | -1 | 10",
-			"timeout=-5, max=10              | -1 | 10",
-			"timeout=+5, max=10              | -1 | 10",
-			"timeout=5s, max=10              | -1 | 10",
-			"timeout=\"5, max=10             | -1 | -1",
-			"timeout=99999999999999999999, max=1 | -1 | 1",
-			"timeout, max=10                 | -1 | 10",
-			"timeout=, max=10                | -1 | 10",
-			"timeout=1 2, max=10             | -1 | 10",
-			"timeout=bad, timeout=6          | 6  | -1",
-			"foo=\"a,b\", max=2              | -1 | 2" })
+	@CsvSource(delimiter = '|',
+			value = { "timeout=abc, max=10             | -1 | 10", "timeout=-5, max=10              | -1 | 10",
+					"timeout=+5, max=10              | -1 | 10", "timeout=5s, max=10              | -1 | 10",
+					"timeout=\"5, max=10             | -1 | -1", "timeout=99999999999999999999, max=1 | -1 | 1",
+					"timeout, max=10                 | -1 | 10", "timeout=, max=10                | -1 | 10",
+					"timeout=1 2, max=10             | -1 | 10", "timeout=bad, timeout=6          | 6  | -1",
+					"foo=\"a,b\", max=2              | -1 | 2" })
 	void malformedParametersAreSkipped(String value, long timeout, long max) {
 		assertThat(KeepAliveHeader.parse(value)).isEqualTo(new KeepAliveHeader(timeout, max));
 	}

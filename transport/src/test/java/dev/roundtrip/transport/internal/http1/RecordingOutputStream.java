@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** An output stream that keeps what it was given and counts the calls; it can be told to fail. */
+/**
+ * An output stream that keeps what it was given and counts the calls; it can be told to
+ * fail.
+ */
 final class RecordingOutputStream extends OutputStream {
 
 	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -53,8 +53,7 @@ class RequestWriterTests {
 	}
 
 	static Stream<Arguments> invalidTargets() {
-		return Stream.of(
-				Arguments.of("/a b", "Request target \"/a b\" contains a space at index 2"),
+		return Stream.of(Arguments.of("/a b", "Request target \"/a b\" contains a space at index 2"),
 				Arguments.of("/a\tb", "Request target \"/a\\tb\" contains a tab at index 2"),
 				Arguments.of("/a\r\nHost: evil", "Request target \"/a\\r\\nHost: evil\" contains CR at index 2"),
 				Arguments.of("/\n", "Request target \"/\\n\" contains LF at index 1"),
@@ -67,8 +66,7 @@ class RequestWriterTests {
 	@ParameterizedTest
 	@MethodSource("invalidTargets")
 	void invalidTargetIsRejectedBeforeAnythingIsWritten(String target, String message) {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RequestWriter.writeRequestLine(this.sink, "GET", target))
+		assertThatIllegalArgumentException().isThrownBy(() -> RequestWriter.writeRequestLine(this.sink, "GET", target))
 			.withMessage(message + "; whitespace, control characters and characters above U+00FF are not allowed");
 		assertThat(this.sink.buffered()).isZero();
 	}

@@ -41,8 +41,8 @@ class ResponseParserTests {
 		assertThat(response.protocol()).isEqualTo("HTTP/1.1");
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.reason()).isEqualTo("OK");
-		assertThat(response.headers()).isEqualTo(
-				Headers.of("Content-Type", "text/plain", "Content-Length", "5", "X-Request-Id", "abc-123"));
+		assertThat(response.headers())
+			.isEqualTo(Headers.of("Content-Type", "text/plain", "Content-Length", "5", "X-Request-Id", "abc-123"));
 		assertThat(response.headBytes()).isEqualTo(head.length());
 		assertThat(readRest(source)).isEqualTo("hello");
 	}
@@ -79,21 +79,33 @@ class ResponseParserTests {
 
 	static Stream<Arguments> malformedStatusLines() {
 		return Stream.of(
-				Arguments.of("HTTP/1.1 2x0 OK", "malformed status line \"HTTP/1.1 2x0 OK\": the status code must be three digits"),
-				Arguments.of("HTTP/1.1 20 OK", "malformed status line \"HTTP/1.1 20 OK\": the status code must be three digits"),
-				Arguments.of("HTTP/1.1 2000 OK", "malformed status line \"HTTP/1.1 2000 OK\": the status code must be three digits"),
-				Arguments.of("HTTP/1.1  200 OK", "malformed status line \"HTTP/1.1  200 OK\": the status code must be three digits"),
+				Arguments.of("HTTP/1.1 2x0 OK",
+						"malformed status line \"HTTP/1.1 2x0 OK\": the status code must be three digits"),
+				Arguments.of("HTTP/1.1 20 OK",
+						"malformed status line \"HTTP/1.1 20 OK\": the status code must be three digits"),
+				Arguments.of("HTTP/1.1 2000 OK",
+						"malformed status line \"HTTP/1.1 2000 OK\": the status code must be three digits"),
+				Arguments.of("HTTP/1.1  200 OK",
+						"malformed status line \"HTTP/1.1  200 OK\": the status code must be three digits"),
 				Arguments.of("HTTP/1.1 ", "malformed status line \"HTTP/1.1 \": the status code must be three digits"),
-				Arguments.of("HTTP/1.1 099 Low", "malformed status line \"HTTP/1.1 099 Low\": the status code must be between 100 and 999"),
+				Arguments.of("HTTP/1.1 099 Low",
+						"malformed status line \"HTTP/1.1 099 Low\": the status code must be between 100 and 999"),
 				Arguments.of("HTTP/1.1", "malformed status line \"HTTP/1.1\": the version must be followed by a space"),
-				Arguments.of("HTTP/1.1\t200 OK", "malformed status line \"HTTP/1.1\\t200 OK\": the version must be followed by a space"),
-				Arguments.of("HTTP/1 200 OK", "malformed status line \"HTTP/1 200 OK\": the version must be HTTP/<digit>.<digit>"),
-				Arguments.of("HTTP/1.10 200 OK", "malformed status line \"HTTP/1.10 200 OK\": the version must be HTTP/<digit>.<digit>"),
-				Arguments.of("ICY 200 OK", "malformed status line \"ICY 200 OK\": it must start with HTTP/1.1 or HTTP/1.0"),
-				Arguments.of("http/1.1 200 OK", "malformed status line \"http/1.1 200 OK\": it must start with HTTP/1.1 or HTTP/1.0"),
+				Arguments.of("HTTP/1.1\t200 OK",
+						"malformed status line \"HTTP/1.1\\t200 OK\": the version must be followed by a space"),
+				Arguments.of("HTTP/1 200 OK",
+						"malformed status line \"HTTP/1 200 OK\": the version must be HTTP/<digit>.<digit>"),
+				Arguments.of("HTTP/1.10 200 OK",
+						"malformed status line \"HTTP/1.10 200 OK\": the version must be HTTP/<digit>.<digit>"),
+				Arguments.of("ICY 200 OK",
+						"malformed status line \"ICY 200 OK\": it must start with HTTP/1.1 or HTTP/1.0"),
+				Arguments.of("http/1.1 200 OK",
+						"malformed status line \"http/1.1 200 OK\": it must start with HTTP/1.1 or HTTP/1.0"),
 				Arguments.of("", "malformed status line \"\": it must start with HTTP/1.1 or HTTP/1.0"),
-				Arguments.of("HTTP/1.1 200 O\rK", "malformed status line \"HTTP/1.1 200 O\\rK\": the reason phrase contains CR"),
-				Arguments.of("HTTP/1.1 200 O\0K", "malformed status line \"HTTP/1.1 200 O\\x00K\": the reason phrase contains NUL"));
+				Arguments.of("HTTP/1.1 200 O\rK",
+						"malformed status line \"HTTP/1.1 200 O\\rK\": the reason phrase contains CR"),
+				Arguments.of("HTTP/1.1 200 O\0K",
+						"malformed status line \"HTTP/1.1 200 O\\x00K\": the reason phrase contains NUL"));
 	}
 
 	@ParameterizedTest
@@ -136,7 +148,8 @@ class ResponseParserTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "Content-Length", "Transfer-Encoding", "Connection", "Content-Type", "Content-Encoding",
 			"Date", "Server", "Keep-Alive", "Location", "Cache-Control", "Set-Cookie", "ETag", "Last-Modified", "Vary",
-			"Trailer", "Expires", "Age", "WWW-Authenticate", "Strict-Transport-Security", "Access-Control-Allow-Origin" })
+			"Trailer", "Expires", "Age", "WWW-Authenticate", "Strict-Transport-Security",
+			"Access-Control-Allow-Origin" })
 	void everyWellKnownNameIsFoundInAnyCase(String name) throws IOException {
 		// The table holds string literals, which the JVM interns.
 		String canonical = name.intern();
@@ -148,7 +161,8 @@ class ResponseParserTests {
 
 	@Test
 	void commonValuesAndReasonPhrasesAreShared() throws IOException {
-		ResponseHead response = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n");
+		ResponseHead response = parse(
+				"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n");
 		assertThat(response.reason()).isSameAs("OK");
 		assertThat(response.headers().value(0)).isSameAs("chunked");
 		assertThat(response.headers().value(1)).isSameAs("keep-alive");
@@ -217,14 +231,18 @@ class ResponseParserTests {
 	}
 
 	static Stream<Arguments> malformedHeaderLines() {
-		return Stream.of(
-				Arguments.of("NoColon", "malformed header line \"NoColon\": it has no colon"),
-				Arguments.of("X-Foo : 1", "malformed header line \"X-Foo : 1\": whitespace between the field name and the colon"),
-				Arguments.of("X-Foo\t: 1", "malformed header line \"X-Foo\\t: 1\": whitespace between the field name and the colon"),
+		return Stream.of(Arguments.of("NoColon", "malformed header line \"NoColon\": it has no colon"),
+				Arguments.of("X-Foo : 1",
+						"malformed header line \"X-Foo : 1\": whitespace between the field name and the colon"),
+				Arguments.of("X-Foo\t: 1",
+						"malformed header line \"X-Foo\\t: 1\": whitespace between the field name and the colon"),
 				Arguments.of(": 1", "malformed header line \": 1\": the field name is empty"),
-				Arguments.of("X(Y): 1", "malformed header line \"X(Y): 1\": the field name contains '(' (U+0028); a field name must be an RFC 9110 token"),
-				Arguments.of("X Y: 1", "malformed header line \"X Y: 1\": the field name contains a space; a field name must be an RFC 9110 token"),
-				Arguments.of("Nämé: 1", "malformed header line \"Nämé: 1\": the field name contains 'ä' (U+00E4); a field name must be an RFC 9110 token"),
+				Arguments.of("X(Y): 1",
+						"malformed header line \"X(Y): 1\": the field name contains '(' (U+0028); a field name must be an RFC 9110 token"),
+				Arguments.of("X Y: 1",
+						"malformed header line \"X Y: 1\": the field name contains a space; a field name must be an RFC 9110 token"),
+				Arguments.of("Nämé: 1",
+						"malformed header line \"Nämé: 1\": the field name contains 'ä' (U+00E4); a field name must be an RFC 9110 token"),
 				Arguments.of("X-A: a\0b", "malformed header line \"X-A: a\\x00b\": the value contains NUL"),
 				Arguments.of("X-A: a\rb", "malformed header line \"X-A: a\\rb\": the value contains CR"),
 				Arguments.of("X-A: a\r", "malformed header line \"X-A: a\\r\": the value contains CR"));
@@ -335,7 +353,8 @@ class ResponseParserTests {
 	void lineLongerThanTheBufferStillCountsAgainstTheLimit() {
 		String head = "HTTP/1.1 200 OK\r\nX-Long: " + "v".repeat(2048) + "\r\n\r\n";
 		assertThatExceptionOfType(ProtocolException.class)
-			.isThrownBy(() -> ResponseParser.readHead(new Http1Source(new ByteArrayInputStream(latin1(head)), 256), 1024))
+			.isThrownBy(
+					() -> ResponseParser.readHead(new Http1Source(new ByteArrayInputStream(latin1(head)), 256), 1024))
 			.withMessage("response headers exceeded 1024 bytes (max-response-header-bytes)");
 	}
 
@@ -366,8 +385,8 @@ class ResponseParserTests {
 	@Test
 	void streamEndingInTheFinalLineIsAnEofException() {
 		assertThatExceptionOfType(EOFException.class)
-			.isThrownBy(() -> ResponseParser.readHead(
-					new Http1Source(ScriptedInputStream.oneByteAtATime("HTTP/1.1 200 OK\r\nA: 1\r\n\r"), 4), MAX))
+			.isThrownBy(() -> ResponseParser
+				.readHead(new Http1Source(ScriptedInputStream.oneByteAtATime("HTTP/1.1 200 OK\r\nA: 1\r\n\r"), 4), MAX))
 			.withMessage("connection closed after 24 bytes of the response head");
 	}
 
@@ -408,11 +427,12 @@ class ResponseParserTests {
 		Headers two = ResponseParser.readHead(source, MAX).headers();
 		Headers three = ResponseParser.readHead(source, MAX).headers();
 		assertThat(two).isSameAs(one);
-		assertThat(three).isEqualTo(
-				Headers.of("Server", "edge/1.0", "Date", "Thu, 27 Nov 2025 07:00:01 GMT", "X-Id", "b2"));
+		assertThat(three)
+			.isEqualTo(Headers.of("Server", "edge/1.0", "Date", "Thu, 27 Nov 2025 07:00:01 GMT", "X-Id", "b2"));
 		assertThat(three.value(0)).isSameAs(one.value(0));
 		assertThat(three.name(2)).isSameAs(one.name(2));
-		assertThat(one).isEqualTo(Headers.of("Server", "edge/1.0", "Date", "Thu, 27 Nov 2025 07:00:00 GMT", "X-Id", "a1"));
+		assertThat(one)
+			.isEqualTo(Headers.of("Server", "edge/1.0", "Date", "Thu, 27 Nov 2025 07:00:00 GMT", "X-Id", "a1"));
 	}
 
 	@Test

@@ -6,10 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * An input stream that hands out its bytes as scripted: each read returns at
- * most the rest of the current segment, like a socket returning what has
- * arrived. After the last segment it reports the end of the stream or, if
- * told to, fails as a blocking read would hang.
+ * An input stream that hands out its bytes as scripted: each read returns at most the
+ * rest of the current segment, like a socket returning what has arrived. After the last
+ * segment it reports the end of the stream or, if told to, fails as a blocking read would
+ * hang.
  */
 final class ScriptedInputStream extends InputStream {
 
@@ -26,7 +26,10 @@ final class ScriptedInputStream extends InputStream {
 	private ScriptedInputStream() {
 	}
 
-	/** Each read returns at most one of {@code segments}, in order; then the end of the stream. */
+	/**
+	 * Each read returns at most one of {@code segments}, in order; then the end of the
+	 * stream.
+	 */
 	static ScriptedInputStream of(String... segments) {
 		ScriptedInputStream in = new ScriptedInputStream();
 		for (String segment : segments) {
@@ -44,7 +47,9 @@ final class ScriptedInputStream extends InputStream {
 		return in;
 	}
 
-	/** After the last segment, a read fails instead of reporting the end of the stream. */
+	/**
+	 * After the last segment, a read fails instead of reporting the end of the stream.
+	 */
 	ScriptedInputStream thenBlock() {
 		this.blockAtEnd = true;
 		return this;

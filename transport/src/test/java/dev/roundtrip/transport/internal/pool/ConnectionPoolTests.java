@@ -35,9 +35,9 @@ import dev.roundtrip.transport.TransportListener;
 import dev.roundtrip.transport.TransportTimeoutException;
 
 /**
- * The pool alone, with connections that have no sockets and dials the test
- * completes by hand, so every race Go's {@code wantConn} settles can be staged
- * in the order the test wants. Time is a manual clock.
+ * The pool alone, with connections that have no sockets and dials the test completes by
+ * hand, so every race Go's {@code wantConn} settles can be staged in the order the test
+ * wants. Time is a manual clock.
  */
 class ConnectionPoolTests {
 
@@ -151,7 +151,8 @@ class ConnectionPoolTests {
 		assertThat(acquireNow(A)).isSameAs(first);
 	}
 
-	// Go: TestTransportDialPreservesNetOpProxyError's neighbour TestTransportRemovesDeadIdleConnections
+	// Go: TestTransportDialPreservesNetOpProxyError's neighbour
+	// TestTransportRemovesDeadIdleConnections
 	@Test
 	void idleConnectionThatIsNoLongerReusableIsClosedAndSkipped() throws Exception {
 		pool(0, 10, 0, Duration.ZERO);
@@ -208,7 +209,8 @@ class ConnectionPoolTests {
 		Future<Pooled> second = acquireAsync(A);
 		awaitWaiting(2);
 		firstCanceled.set(true);
-		// A canceled call wakes its thread (RealCall.cancel does this); here the test does.
+		// A canceled call wakes its thread (RealCall.cancel does this); here the test
+		// does.
 		this.requesterThreads.forEach(java.util.concurrent.locks.LockSupport::unpark);
 		assertThatThrownByFuture(first).isInstanceOf(CanceledException.class);
 		awaitWaiting(1);
@@ -335,9 +337,9 @@ class ConnectionPoolTests {
 	}
 
 	/**
-	 * Many threads take, return, close and give up at random; afterwards the
-	 * pool must hold nothing active, no waiter, and never more than the limit.
-	 * Seeded, bounded in steps and time; no sleeps.
+	 * Many threads take, return, close and give up at random; afterwards the pool must
+	 * hold nothing active, no waiter, and never more than the limit. Seeded, bounded in
+	 * steps and time; no sleeps.
 	 */
 	@Test
 	void randomAcquireReleaseCancelKeepsThePoolConsistent() throws Exception {
@@ -420,11 +422,10 @@ class ConnectionPoolTests {
 	}
 
 	/**
-	 * HttpCore5's deterministic fuzzer, for this pool: one thread, seeded
-	 * random steps (take, return, return broken, let time pass, reap, close
-	 * idle), dials that finish at once or fail, and every invariant checked
-	 * after every step. A request that would have to wait gives up at once, so
-	 * nothing blocks and each seed replays exactly.
+	 * HttpCore5's deterministic fuzzer, for this pool: one thread, seeded random steps
+	 * (take, return, return broken, let time pass, reap, close idle), dials that finish
+	 * at once or fail, and every invariant checked after every step. A request that would
+	 * have to wait gives up at once, so nothing blocks and each seed replays exactly.
 	 */
 	@Test
 	void seededRandomStepsKeepEveryInvariantAfterEachStep() throws Exception {
@@ -494,7 +495,8 @@ class ConnectionPoolTests {
 						pool.evictIdle();
 					}
 					else {
-						// Before any reaper or stats() runs: the request itself must skip what expired.
+						// Before any reaper or stats() runs: the request itself must skip
+						// what expired.
 						Destination destination = destinations[random.nextInt(destinations.length)];
 						what = "clock +" + advance / 1_000_000 + " ms, acquire " + destination;
 						tryAcquire(pool, destination, held, returnedAt, idleTimeout, seed, step);
@@ -524,7 +526,8 @@ class ConnectionPoolTests {
 		}
 		assertThat(held).as("seed %d step %d: %s handed out twice", seed, step, connection).doesNotContain(connection);
 		assertThat(((FakeConnection) connection).socketClosed)
-			.as("seed %d step %d: a closed connection was handed out", seed, step).isFalse();
+			.as("seed %d step %d: a closed connection was handed out", seed, step)
+			.isFalse();
 		Long idleSince = returnedAt.remove(connection);
 		if (idleSince != null && !idleTimeout.isZero()) {
 			assertThat(this.clock.get() - idleSince)
@@ -546,7 +549,8 @@ class ConnectionPoolTests {
 			assertThat(stats.idle()).as(context).isLessThanOrEqualTo(maxIdle);
 		}
 		long open = dialed.stream().filter((connection) -> !connection.socketClosed).count();
-		assertThat(stats.open()).as(context + ": every connection not closed is in the pool, and no other").isEqualTo(open);
+		assertThat(stats.open()).as(context + ": every connection not closed is in the pool, and no other")
+			.isEqualTo(open);
 		for (PoolStats.DestinationStats destination : stats.destinations()) {
 			assertThat(destination.idle() + destination.active()).as(context).isLessThanOrEqualTo(maxConnsPerHost);
 			assertThat(destination.idle()).as(context).isLessThanOrEqualTo(Math.max(0, maxIdlePerHost));
