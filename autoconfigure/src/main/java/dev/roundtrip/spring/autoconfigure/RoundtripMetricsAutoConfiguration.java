@@ -33,19 +33,17 @@ import dev.roundtrip.transport.Transport;
  * {@code TransportMetrics} bean (this one then backs off) and passes it to
  * {@code Transport.Builder.listener(..)}:
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;Bean
- * TransportMetrics apiTransportMetrics(ObjectProvider<Transport> apiTransport) {
+ * TransportMetrics apiTransportMetrics(ObjectProvider&lt;Transport&gt; apiTransport) {
  *     return new TransportMetrics("apiTransport", apiTransport::getObject);
  * }
  *
- *
-
-@Bean(destroyMethod = "close")
+ * &#64;Bean(destroyMethod = "close")
  * Transport apiTransport(TransportMetrics apiTransportMetrics) {
  *     return Transport.builder().maxConnsPerHost(16).listener(apiTransportMetrics).build();
  * }
- * }</pre>
+ * </pre>
  *
  * {@code roundtrip.transport.metrics.enabled=false} turns the metrics off.
  */

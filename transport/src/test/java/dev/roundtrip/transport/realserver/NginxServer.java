@@ -32,9 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code /}: {@code return 200 "Hello, world!"}.</li>
  * <li>{@code /rotate/}: the same, with {@code keepalive_requests 3}: every third response
  * on a connection says {@code Connection: close}.</li>
- * <li>{@code /static/}: files from {@code
- * <dir>
- * /www/static}, with {@code gzip on} for {@code .txt}.</li>
+ * <li>{@code /static/}: files from <code>&lt;dir&gt;/www/static</code>, with
+ * {@code gzip on} for {@code .txt}.</li>
  * </ul>
  */
 public final class NginxServer implements AutoCloseable {
