@@ -23,6 +23,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 
+import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportSettings;
 import dev.roundtrip.transport.TransportTimeoutException;
@@ -54,16 +55,25 @@ public final class Dialer implements ConnectionPool.Dialer {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	/** Which resolved addresses may be connected to; {@code null} for all. */
+	private final AddressFilter addressFilter;
+
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock) {
 		this(settings, hostnameVerifier, clock, ProxyConfig.NONE);
 	}
 
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
 			ProxyConfig proxies) {
+		this(settings, hostnameVerifier, clock, proxies, null);
+	}
+
+	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
+			ProxyConfig proxies, AddressFilter addressFilter) {
 		this.settings = settings;
 		this.hostnameVerifier = hostnameVerifier;
 		this.clock = clock;
 		this.proxies = proxies;
+		this.addressFilter = addressFilter;
 	}
 
 	@Override
@@ -108,6 +118,7 @@ public final class Dialer implements ConnectionPool.Dialer {
 			failure.initCause(ex);
 			throw failure;
 		}
+		addresses = AddressFilterCheck.permitted(this.addressFilter, host, role, addresses);
 		long deadline = (timeoutMillis > 0) ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
 		IOException last = null;
 		for (InetAddress address : addresses) {
