@@ -434,7 +434,7 @@ class RoundtripTransportAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class SecondPool {
+	public static class SecondPool {
 
 		@Bean(destroyMethod = "close")
 		Transport apiTransport(RoundtripTransports transports) {
