@@ -14,7 +14,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A loopback server for cookies: {@code /login} sets {@code session=s1},
- * {@code /redirect-login} sets {@code hop=h1} and redirects to {@code /echo}, every path
+ * {@code /redirect-login} sets {@code hop=h1} and redirects to {@code /echo},
+ * {@code /redirect-elsewhere} redirects to {@code /echo} on 127.0.0.2, every path
  * answers the {@code Cookie} header it got (empty when none), which it also records.
  */
 final class CookieServer implements AutoCloseable {
@@ -35,6 +36,14 @@ final class CookieServer implements AutoCloseable {
 		String path = exchange.getRequestURI().getPath();
 		if (path.equals("/login")) {
 			exchange.getResponseHeaders().add("Set-Cookie", "session=s1; Path=/");
+		}
+		if (path.equals("/redirect-elsewhere")) {
+			// To the same port on 127.0.0.2, which the address filter tests refuse.
+			exchange.getResponseHeaders()
+				.add("Location", "http://127.0.0.2:" + this.server.getAddress().getPort() + "/echo");
+			exchange.sendResponseHeaders(302, -1);
+			exchange.close();
+			return;
 		}
 		if (path.equals("/redirect-login")) {
 			exchange.getResponseHeaders().add("Set-Cookie", "hop=h1; Path=/");

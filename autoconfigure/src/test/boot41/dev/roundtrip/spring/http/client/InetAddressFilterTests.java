@@ -65,10 +65,10 @@ class InetAddressFilterTests {
 		RestClient client = RestClient.builder().requestFactory(this.builder.build(SETTINGS)).build();
 		assertThat(client.get().uri(this.server.uri("/echo")).retrieve().toBodilessEntity().getStatusCode().value())
 			.isEqualTo(200);
-		assertThatExceptionOfType(FilteredHostException.class).isThrownBy(() -> client.get()
-			.uri("http://127.0.0.2:" + this.server.uri("/").getPort() + "/echo")
-			.retrieve()
-			.toBodilessEntity());
+		assertThatExceptionOfType(FilteredHostException.class)
+			.isThrownBy(() -> client.get().uri(this.server.uri("/redirect-elsewhere")).retrieve().toBodilessEntity())
+			.satisfies((ex) -> assertThat(ex.getHost()).isEqualTo("127.0.0.2"));
+		assertThat(this.server.cookies()).hasSize(2);
 	}
 
 	@Test
