@@ -222,7 +222,7 @@ final class Exchange {
 		else if (closeAfter || framing.mustClose() || switchesProtocols(request, head)) {
 			afterBody = CloseReason.RESPONSE_CLOSE;
 		}
-		Headers headers = head.headers();
+		Headers headers = framing.normalize(head.headers());
 		InputStream raw = switch (framing.kind()) {
 			case NONE -> null;
 			case FIXED -> (framing.length() == 0) ? null : new FixedLengthSource(this.conn.source(), framing.length());
