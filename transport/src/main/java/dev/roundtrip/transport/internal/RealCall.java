@@ -118,7 +118,9 @@ final class RealCall implements Call, BooleanSupplier {
 			}
 			catch (IOException ex) {
 				Exchange.Retry retry = exchange.retry();
-				if (retried || !reused || !retry.allows(this.request) || isCanceled()) {
+				// An interrupt is a cancel: never retried, never a new dial.
+				if (retried || !reused || !retry.allows(this.request) || isCanceled()
+						|| Thread.currentThread().isInterrupted()) {
 					throw ex;
 				}
 				retried = true;
