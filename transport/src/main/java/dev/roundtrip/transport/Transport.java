@@ -66,14 +66,18 @@ public final class Transport implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every idle connection; connections in use are left to finish. Go:
+	 * Closes every idle connection; connections in use are left to finish, and those
+	 * returned before the next request starts are closed too. Go:
 	 * {@code (*Transport).CloseIdleConnections}.
 	 */
 	public void closeIdleConnections() {
-		this.engine.pool().closeIdle(destination -> true);
+		this.engine.pool().closeIdle();
 	}
 
-	/** Closes the idle connections of the destinations that match. */
+	/**
+	 * Closes the idle connections of the destinations that match; connections of any
+	 * destination returned afterwards are pooled as usual.
+	 */
 	public void closeIdleConnections(Predicate<Destination> destinations) {
 		this.engine.pool().closeIdle(Objects.requireNonNull(destinations, "destinations"));
 	}
