@@ -151,6 +151,9 @@ class SoakTests {
 
 		private volatile boolean stopping;
 
+		/** Periodic reads of the kernel's table (owned by the test's thread). */
+		private int kernelSamples;
+
 		private Map<String, String> baselineFdTargets = Map.of();
 
 		Run(String scheme, SoakServer server, SSLContext sslContext, Duration duration, long seed) {
@@ -216,8 +219,8 @@ class SoakTests {
 				this.workers[i].start();
 			}
 			long joinBy = end + CALL_TIMEOUT.toNanos() + HANG_MARGIN.toNanos() + Duration.ofSeconds(5).toNanos();
-			while (anyAlive() && System.nanoTime() - joinBy < 0) {
-				watch();
+			for (int tick = 0; anyAlive() && System.nanoTime() - joinBy < 0; tick++) {
+				watch(tick);
 				LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
 			}
 			this.stopping = true;
@@ -236,7 +239,11 @@ class SoakTests {
 		 * Checks from outside: no call past its deadline plus the margin, the pool within
 		 * its limit.
 		 */
-		private void watch() {
+		private void watch(int tick) {
+			if (tick % 5 == 0) {
+				this.server.checkKernel("in a periodic check");
+				this.kernelSamples++;
+			}
 			long now = System.nanoTime();
 			for (int i = 0; i < THREADS; i++) {
 				long deadline = this.deadlines.get(i);
@@ -410,13 +417,12 @@ class SoakTests {
 				total += kindTotal;
 				report.append(String.format("  %-20s %7d  %s%n", entry.getKey(), kindTotal, counts));
 			}
-			System.out.printf(
-					"Soak %s results (seed %d): %d requests in %d s, %d connections accepted, at most %d handlers"
-							+ " running at the server (kernel: %d ESTABLISHED at most when checked, %d checks),"
-							+ " worst end after a deadline %d ms%n%s",
-					this.scheme, this.seed, total, this.duration.toSeconds(), this.server.accepted(),
-					this.server.peak(), this.server.kernelPeak(), this.server.suspicions(),
-					Math.max(0, this.worstOverrunMillis.get()), report);
+			System.out
+				.printf("Soak %s results (seed %d): %d requests in %d s, %d connections accepted, at most %d handlers"
+						+ " running at the server (kernel: at most %d client ends ESTABLISHED in %d periodic and %d triggered checks),"
+						+ " worst end after a deadline %d ms%n%s", this.scheme, this.seed, total,
+						this.duration.toSeconds(), this.server.accepted(), this.server.peak(), this.server.kernelPeak(),
+						this.server.suspicions(), Math.max(0, this.worstOverrunMillis.get()), report);
 		}
 
 		/**
