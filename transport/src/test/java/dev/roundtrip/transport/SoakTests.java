@@ -422,7 +422,8 @@ class SoakTests {
 						+ " running at the server (kernel: at most %d client ends ESTABLISHED in %d periodic and %d triggered checks),"
 						+ " worst end after a deadline %d ms%n%s", this.scheme, this.seed, total,
 						this.duration.toSeconds(), this.server.accepted(), this.server.peak(), this.server.kernelPeak(),
-						this.server.suspicions(), Math.max(0, this.worstOverrunMillis.get()), report);
+						this.kernelSamples, this.server.suspicions(), Math.max(0, this.worstOverrunMillis.get()),
+						report);
 		}
 
 		/**
