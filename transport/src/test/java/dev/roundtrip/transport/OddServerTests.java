@@ -49,6 +49,12 @@ class OddServerTests {
 
 	private static final Duration LIMIT = Duration.ofMillis(300);
 
+	/**
+	 * Long enough for a healthy handshake on a busy machine (the next request after a
+	 * trickling server needs one), far shorter than the trickle.
+	 */
+	private static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(2);
+
 	/** Generous: only a call that hangs reaches it. */
 	private static final Duration LIVENESS_MARGIN = Duration.ofSeconds(3);
 
@@ -197,6 +203,49 @@ class OddServerTests {
 				.hasMessageContaining("TLS handshake with https://127.0.0.1:" + server.port() + " failed")
 				.hasMessageContaining("No subject alternative names matching IP address 127.0.0.1");
 			assertSlotFreedAndHealthy(transport, server.uri("https", "/again"));
+		}
+	}
+
+	/**
+	 * After the ClientHello, a handshake record announced at 16 KiB arrives one byte
+	 * every 20 ms: each read is quick, only a limit on the whole handshake ends it.
+	 */
+	// Go: TestTransportTLSHandshakeTimeout (a total limit: the handshake runs under a
+	// context with that timeout)
+	@Test
+	void serverThatTricklesTlsHandshakeBytesIsCutOffByTheHandshakeTimeout() throws Exception {
+		try (RawServer server = oddFirstTlsConnection((conn) -> {
+			readTlsRecord(conn.in());
+			conn.write(new byte[] { 0x16, 0x03, 0x03, 0x40, 0x00 });
+			trickle(conn.out());
+		}, TestCertificates.loopback()); Transport transport = tlsTransport(HANDSHAKE_LIMIT)) {
+			Throwable failure = failWithin(transport, Request.get(server.uri("https", "/")), HANDSHAKE_LIMIT);
+
+			assertTimeout(failure, Limit.TLS_HANDSHAKE);
+			assertThat(failure).hasMessageContaining("https://127.0.0.1:" + server.port());
+			assertSlotFreedAndHealthy(transport, server.uri("https", "/again"));
+		}
+	}
+
+	/**
+	 * The same trickle, with a request timeout: whatever the dial is doing, the call ends
+	 * at its deadline.
+	 */
+	@Test
+	void serverThatTricklesTlsHandshakeBytesCannotHoldACallPastItsDeadline() throws Exception {
+		try (RawServer server = oddFirstTlsConnection((conn) -> {
+			readTlsRecord(conn.in());
+			conn.write(new byte[] { 0x16, 0x03, 0x03, 0x40, 0x00 });
+			trickle(conn.out());
+		}, TestCertificates.loopback()); Transport transport = tlsTransport(HANDSHAKE_LIMIT)) {
+			Request request = Request.builder("GET", server.uri("https", "/")).timeout(LIMIT).build();
+			Throwable failure = failWithin(transport, request, LIMIT);
+
+			assertThat(failure).isInstanceOf(TransportTimeoutException.class);
+			assertThat(((TransportTimeoutException) failure).limit()).isIn(Limit.CALL, Limit.TLS_HANDSHAKE);
+			try (ScriptedServer healthy = healthy()) {
+				assertThat(Fetch.text(transport, healthy.uri("/"))).isEqualTo("healthy");
+			}
 		}
 	}
 
