@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once idle ones are closed, and as many open file descriptors as before the run.
  *
  * <p>
- * Longer runs: {@code -Droundtrip.soak.seconds=600 -Droundtrip.soak.tls-seconds=300}; the
+ * Longer runs: {@code -Droundtrip.soak.seconds=500 -Droundtrip.soak.tls-seconds=200}; the
  * random choices replay with {@code -Droundtrip.soak.seed=<seed printed>} (the threads'
  * interleaving does not).
  */
