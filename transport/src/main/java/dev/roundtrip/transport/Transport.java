@@ -34,6 +34,8 @@ public final class Transport implements AutoCloseable {
 
 	private final Engine engine;
 
+	private final AddressFilter addressFilter;
+
 	private Transport(Builder builder) {
 		TransportSettings settings = new TransportSettings(builder.maxIdleConns, builder.maxIdleConnsPerHost,
 				builder.maxConnsPerHost, builder.idleConnTimeout, builder.disableKeepAlives, builder.disableCompression,
@@ -43,8 +45,9 @@ public final class Transport implements AutoCloseable {
 				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
 				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
 				builder.hosts);
+		this.addressFilter = builder.addressFilter;
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
-				builder.nanoClock);
+				builder.nanoClock, System::getenv, builder.addressFilter);
 	}
 
 	public static Builder builder() {
@@ -86,6 +89,14 @@ public final class Transport implements AutoCloseable {
 	/** A consistent snapshot of the pool. */
 	public PoolStats stats() {
 		return this.engine.pool().stats();
+	}
+
+	/**
+	 * The filter every address is checked against before the transport connects to it, or
+	 * {@code null} when every address is permitted.
+	 */
+	public AddressFilter addressFilter() {
+		return this.addressFilter;
 	}
 
 	/** The settings this transport was built with. */
@@ -166,6 +177,8 @@ public final class Transport implements AutoCloseable {
 		private TransportListener listener = TransportListener.NONE;
 
 		private LongSupplier nanoClock = System::nanoTime;
+
+		private AddressFilter addressFilter;
 
 		private Builder() {
 		}
@@ -428,6 +441,17 @@ public final class Transport implements AutoCloseable {
 		 */
 		public Builder nanoClock(LongSupplier nanoClock) {
 			this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+			return this;
+		}
+
+		/**
+		 * Connects only to addresses {@code addressFilter} permits: every address a host
+		 * (or the proxy) resolves to is checked before connecting, refused ones are
+		 * skipped, and a host with none permitted fails with a
+		 * {@link FilteredAddressException}. Default {@code null}: every address.
+		 */
+		public Builder addressFilter(AddressFilter addressFilter) {
+			this.addressFilter = addressFilter;
 			return this;
 		}
 

@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
+import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.HostSettings;
@@ -62,11 +63,21 @@ public final class Engine {
 	 */
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment) {
+		this(settings, sslContext, hostnameVerifier, listener, nanoClock, environment, null);
+	}
+
+	/**
+	 * An engine whose dialer connects only to the addresses {@code addressFilter}
+	 * permits.
+	 */
+	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
+			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment,
+			AddressFilter addressFilter) {
 		this.settings = settings;
 		this.sslContext = sslContext;
 		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
-		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, this.watchdog,
+		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, addressFilter, this.watchdog,
 				this.dialExecutor);
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
 				this.dialExecutor, new SafeListener(listener), nanoClock);
