@@ -216,12 +216,22 @@ class RestClientSecurityTests {
 			throws Exception {
 		String head = "HTTP/1.1 200 OK\r\n" + unescape(headers) + "\r\n\r\n";
 		try (ScriptedServer server = smuggler(head + "5\r\nhello\r\n0\r\n\r\n")) {
-			byte[] body = this.restClient.get()
-				.uri(server.uri("/shape"))
-				.exchange((request, response) -> response.getBody().readAllBytes());
-			assertThat(body).asString().isEqualTo("hello");
+			// Through Spring's converter, which reads Content-Length bytes: a stale
+			// Content-Length once truncated this to "hel".
+			String body = this.restClient.get().uri(server.uri("/shape")).retrieve().body(String.class);
+			assertThat(body).isEqualTo("hello");
 			server.awaitClientClosed(1, java.time.Duration.ofSeconds(5));
 			assertThat(get(server, "/next")).as("on a new connection").isEqualTo("next on 2");
+		}
+	}
+
+	// Go's fixLength collapses identical values; Spring once got "5, 5" and threw
+	// NumberFormatException.
+	@Test
+	void identicalContentLengthsReachSpringAsOne() throws Exception {
+		try (ScriptedServer server = smuggler("HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello")) {
+			assertThat(this.restClient.get().uri(server.uri("/shape")).retrieve().body(String.class))
+				.isEqualTo("hello");
 		}
 	}
 
