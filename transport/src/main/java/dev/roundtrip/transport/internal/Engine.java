@@ -50,6 +50,11 @@ public final class Engine {
 
 	private final Watchdog watchdog = new Watchdog();
 
+	private final LeakDetector leakDetector = new LeakDetector();
+
+	/** The application's listener behind the transport's log; never throws. */
+	private final TransportListener listener;
+
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock) {
 		this(settings, sslContext, hostnameVerifier, listener, nanoClock, System::getenv);
@@ -67,8 +72,9 @@ public final class Engine {
 		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
 		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies);
+		this.listener = new SafeListener(TransportLog.around(new SafeListener(listener)));
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
-				this.dialExecutor, new SafeListener(listener), nanoClock);
+				this.dialExecutor, this.listener, nanoClock);
 	}
 
 	/**
@@ -108,6 +114,14 @@ public final class Engine {
 		return this.settings;
 	}
 
+	TransportListener listener() {
+		return this.listener;
+	}
+
+	LeakDetector leakDetector() {
+		return this.leakDetector;
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}
@@ -121,6 +135,7 @@ public final class Engine {
 		this.pool.shutdown();
 		this.watchdog.stop();
 		this.dialExecutor.shutdown();
+		this.leakDetector.close();
 	}
 
 	/**
