@@ -41,7 +41,7 @@ public final class Transport implements AutoCloseable {
 				builder.expectContinueTimeout, builder.readTimeout, builder.maxResponseHeaderBytes,
 				builder.writeBufferSize, builder.readBufferSize, builder.maxConnLifetime, builder.honorKeepAliveHeader,
 				builder.drainOnCloseMaxBytes, builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy,
-				builder.proxyFromEnvironment, builder.hosts);
+				builder.proxyFromEnvironment, builder.hosts, builder.nonProxyHosts);
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
 				builder.nanoClock);
 	}
@@ -150,6 +150,8 @@ public final class Transport implements AutoCloseable {
 
 		private boolean proxyFromEnvironment;
 
+		private String nonProxyHosts;
+
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
 		private SSLContext sslContext;
@@ -189,6 +191,7 @@ public final class Transport implements AutoCloseable {
 			this.proxyFromEnvironment = settings.proxyFromEnvironment();
 			this.hosts.clear();
 			this.hosts.putAll(settings.hosts());
+			this.nonProxyHosts = settings.nonProxyHosts();
 			return this;
 		}
 
@@ -368,6 +371,16 @@ public final class Transport implements AutoCloseable {
 		 */
 		public Builder proxyFromEnvironment(boolean proxyFromEnvironment) {
 			this.proxyFromEnvironment = proxyFromEnvironment;
+			return this;
+		}
+
+		/**
+		 * {@code proxy.non-proxy-hosts}: destinations reached directly, in
+		 * {@code NO_PROXY} syntax ({@code internal.example.com,.svc,10.0.0.0/8,*}); with
+		 * {@code proxy.from-environment} it replaces {@code NO_PROXY}. Default none.
+		 */
+		public Builder nonProxyHosts(String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
 			return this;
 		}
 

@@ -183,6 +183,7 @@ public class RoundtripEndpoint {
 			case "drainOnCloseTimeout" -> "drain-on-close.timeout";
 			case "proxy" -> "proxy.url";
 			case "proxyFromEnvironment" -> "proxy.from-environment";
+			case "nonProxyHosts" -> "proxy.non-proxy-hosts";
 			default -> component.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
 		};
 	}

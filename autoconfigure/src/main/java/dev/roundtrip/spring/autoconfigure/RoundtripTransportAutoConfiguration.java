@@ -13,6 +13,7 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 import dev.roundtrip.spring.http.client.RoundtripClientHttpRequestFactoryBuilder;
@@ -36,6 +37,7 @@ import dev.roundtrip.transport.TransportListener;
 @ConditionalOnClass({ Transport.class, ClientHttpRequestFactory.class })
 @ConditionalOnBooleanProperty(name = "roundtrip.transport.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RoundtripTransportProperties.class)
+@Import(RoundtripPropertiesCheck.class)
 public final class RoundtripTransportAutoConfiguration {
 
 	/**
