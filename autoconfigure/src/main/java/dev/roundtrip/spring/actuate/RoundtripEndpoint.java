@@ -20,7 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.roundtrip.spring.actuate.ClientTimeouts.LimitDescriptor;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.PoolStats;
 import dev.roundtrip.transport.PoolStats.ConnectionStats;
@@ -56,9 +58,25 @@ public class RoundtripEndpoint {
 
 	private final Map<String, Transport> transports;
 
+	private final @Nullable Transport clientsTransport;
+
+	private final @Nullable ClientTimeouts clientTimeouts;
+
 	/** An endpoint over {@code transports}, keyed by the names to show them under. */
 	public RoundtripEndpoint(Map<String, Transport> transports) {
+		this(transports, null, null);
+	}
+
+	/**
+	 * An endpoint over {@code transports} that also shows, for {@code clientsTransport}
+	 * (the one Spring Boot's auto-configured clients send through), the timeouts those
+	 * clients apply over its own.
+	 */
+	public RoundtripEndpoint(Map<String, Transport> transports, @Nullable Transport clientsTransport,
+			@Nullable ClientTimeouts clientTimeouts) {
 		this.transports = new LinkedHashMap<>(transports);
+		this.clientsTransport = clientsTransport;
+		this.clientTimeouts = clientTimeouts;
 	}
 
 	/** Every transport: settings, pool totals, destinations and connections. */
@@ -87,20 +105,32 @@ public class RoundtripEndpoint {
 		this.transports.values().forEach(Transport::closeIdleConnections);
 	}
 
-	/** Closes the idle connections of the destinations {@code destination} matches. */
+	/**
+	 * Closes the idle connections of the destinations {@code destination} matches; 404,
+	 * as a read would answer, when none is in a pool.
+	 */
 	@DeleteOperation
-	public void closeIdleConnectionsTo(@Selector String destination) {
+	public WebEndpointResponse<Void> closeIdleConnectionsTo(@Selector String destination) {
 		Predicate<Destination> matcher = matcher(destination);
-		this.transports.values().forEach((transport) -> transport.closeIdleConnections(matcher));
+		boolean found = false;
+		for (Transport transport : this.transports.values()) {
+			found |= transport.stats().destinations().stream().anyMatch((stats) -> matcher.test(stats.destination()));
+			transport.closeIdleConnections(matcher);
+		}
+		return new WebEndpointResponse<>(
+				found ? WebEndpointResponse.STATUS_NO_CONTENT : WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	private TransportsDescriptor describe(Predicate<Destination> filter) {
 		Map<String, TransportDescriptor> descriptors = new LinkedHashMap<>();
-		this.transports.forEach((name, transport) -> descriptors.put(name, describe(transport, filter)));
+		this.transports.forEach((name, transport) -> descriptors.put(name,
+				describe(transport, filter, (transport == this.clientsTransport && this.clientTimeouts != null)
+						? this.clientTimeouts.describe(transport.settings()) : null)));
 		return new TransportsDescriptor(descriptors);
 	}
 
-	private static TransportDescriptor describe(Transport transport, Predicate<Destination> filter) {
+	private static TransportDescriptor describe(Transport transport, Predicate<Destination> filter,
+			@Nullable Map<String, Map<String, LimitDescriptor>> clients) {
 		PoolStats stats = transport.stats();
 		List<DestinationDescriptor> destinations = new ArrayList<>();
 		int idle = 0;
@@ -116,7 +146,8 @@ public class RoundtripEndpoint {
 				waiting += destination.waiting();
 			}
 		}
-		return new TransportDescriptor(settings(transport.settings()), idle, active, dialing, waiting, destinations);
+		return new TransportDescriptor(settings(transport.settings()), clients, idle, active, dialing, waiting,
+				destinations);
 	}
 
 	/**
@@ -224,6 +255,14 @@ public class RoundtripEndpoint {
 		return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
+	private static String ipAddress(@Nullable InetSocketAddress address) {
+		if (address == null) {
+			return "";
+		}
+		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+		return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
+	}
+
 	/** Every transport, by bean name. */
 	public record TransportsDescriptor(Map<String, TransportDescriptor> transports) implements OperationResponseBody {
 	}
@@ -232,9 +271,15 @@ public class RoundtripEndpoint {
 	 * One transport.
 	 *
 	 * @param settings by property name below {@code roundtrip.transport.}
+	 * @param clients for the transport under Spring Boot's auto-configured clients: per
+	 * client factory ({@code spring.http.clients}) and service-client group
+	 * ({@code spring.http.serviceclient.<group>}), the {@code dial-timeout} and
+	 * {@code read-timeout} their requests really use and the property each comes from;
+	 * {@code null} for other transports, whose requests use {@code settings}
 	 */
-	public record TransportDescriptor(Map<String, @Nullable Object> settings, int idle, int active, int dialing,
-			int waiting, List<DestinationDescriptor> destinations) {
+	public record TransportDescriptor(Map<String, @Nullable Object> settings,
+			@Nullable Map<String, Map<String, LimitDescriptor>> clients, int idle, int active, int dialing, int waiting,
+			List<DestinationDescriptor> destinations) {
 	}
 
 	/**
@@ -263,19 +308,22 @@ public class RoundtripEndpoint {
 	 * One open connection.
 	 *
 	 * @param state {@code idle} or {@code active}
+	 * @param remoteAddress the server as dialed: its host name (or literal) and port
+	 * @param remoteIpAddress the IP address and port the connection is made to
 	 * @param age since it was established, ISO-8601
 	 * @param idleTime since it went idle, ISO-8601; {@code PT0S} when active
 	 * @param requests exchanges it has carried
 	 * @param tlsProtocol {@code null} for plain HTTP
 	 * @param cipherSuite {@code null} for plain HTTP
 	 */
-	public record ConnectionDescriptor(long id, String state, String localAddress, String remoteAddress, String age,
-			String idleTime, long requests, @Nullable String tlsProtocol, @Nullable String cipherSuite) {
+	public record ConnectionDescriptor(long id, String state, String localAddress, String remoteAddress,
+			String remoteIpAddress, String age, String idleTime, long requests, @Nullable String tlsProtocol,
+			@Nullable String cipherSuite) {
 
 		static ConnectionDescriptor of(ConnectionStats stats) {
 			return new ConnectionDescriptor(stats.id(), stats.state(), address(stats.localAddress()),
-					address(stats.remoteAddress()), Objects.toString(stats.age()), Objects.toString(stats.idleTime()),
-					stats.requests(), stats.tlsProtocol(), stats.cipherSuite());
+					address(stats.remoteAddress()), ipAddress(stats.remoteAddress()), Objects.toString(stats.age()),
+					Objects.toString(stats.idleTime()), stats.requests(), stats.tlsProtocol(), stats.cipherSuite());
 		}
 
 	}
