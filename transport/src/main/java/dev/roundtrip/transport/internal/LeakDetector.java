@@ -83,17 +83,6 @@ final class LeakDetector {
 		}
 	}
 
-	/** The thread, if started; for tests. */
-	Thread thread() {
-		this.lock.lock();
-		try {
-			return this.thread;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
 	private void run() {
 		while (true) {
 			Reference<?> found;
@@ -106,6 +95,19 @@ final class LeakDetector {
 			if (found instanceof Watched watched) {
 				watched.clean();
 			}
+			if (isClosed()) {
+				return;
+			}
+		}
+	}
+
+	private boolean isClosed() {
+		this.lock.lock();
+		try {
+			return this.closed;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
