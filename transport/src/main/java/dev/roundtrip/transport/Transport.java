@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -81,6 +82,15 @@ public final class Transport implements AutoCloseable {
 	/** A consistent snapshot of the pool. */
 	public PoolStats stats() {
 		return this.engine.pool().stats();
+	}
+
+	/**
+	 * What the transport remembers of each destination: connections opened, closed by
+	 * reason, requests carried, and, once none is left open, when it will be forgotten
+	 * (see {@link DestinationHistory#RETENTION}).
+	 */
+	public List<DestinationHistory> history() {
+		return this.engine.history();
 	}
 
 	/** The settings this transport was built with. */

@@ -24,6 +24,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.roundtrip.spring.actuate.ClientTimeouts.LimitDescriptor;
 import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.DestinationHistory;
+import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.PoolStats;
 import dev.roundtrip.transport.PoolStats.ConnectionStats;
 import dev.roundtrip.transport.PoolStats.DestinationStats;
@@ -40,7 +42,8 @@ import dev.roundtrip.transport.TransportSettings;
  * <li>{@code GET /actuator/roundtrip/{destination}}: the destinations whose
  * {@code host:port} is {@code destination} ({@code 127.0.0.1:8080},
  * {@code api.example.com:443}; an IPv6 host with or without brackets), or every port of a
- * bare {@code host}; 404 when none has anything in a pool;
+ * bare {@code host}; 404 when none is in a pool or remembered (see
+ * {@link Transport#history()});
  * <li>{@code DELETE /actuator/roundtrip}: closes every idle connection, like Go's
  * {@code CloseIdleConnections}; connections in use are left to finish;
  * <li>{@code DELETE /actuator/roundtrip/{destination}}: the same for the destinations the
@@ -114,7 +117,10 @@ public class RoundtripEndpoint {
 		Predicate<Destination> matcher = matcher(destination);
 		boolean found = false;
 		for (Transport transport : this.transports.values()) {
-			found |= transport.stats().destinations().stream().anyMatch((stats) -> matcher.test(stats.destination()));
+			found |= transport.stats().destinations().stream().anyMatch((stats) -> matcher.test(stats.destination()))
+					|| transport.history()
+						.stream()
+						.anyMatch((history) -> history.forgetAt() != null && matcher.test(history.destination()));
 			transport.closeIdleConnections(matcher);
 		}
 		return new WebEndpointResponse<>(
@@ -132,6 +138,10 @@ public class RoundtripEndpoint {
 	private static TransportDescriptor describe(Transport transport, Predicate<Destination> filter,
 			@Nullable Map<String, Map<String, LimitDescriptor>> clients) {
 		PoolStats stats = transport.stats();
+		Map<Destination, DestinationHistory> histories = new LinkedHashMap<>();
+		for (DestinationHistory history : transport.history()) {
+			histories.put(history.destination(), history);
+		}
 		List<DestinationDescriptor> destinations = new ArrayList<>();
 		int idle = 0;
 		int active = 0;
@@ -139,11 +149,18 @@ public class RoundtripEndpoint {
 		int waiting = 0;
 		for (DestinationStats destination : stats.destinations()) {
 			if (filter.test(destination.destination())) {
-				destinations.add(DestinationDescriptor.of(destination));
+				destinations.add(DestinationDescriptor.of(destination, histories.get(destination.destination())));
 				idle += destination.idle();
 				active += destination.active();
 				dialing += destination.dialing();
 				waiting += destination.waiting();
+			}
+			histories.remove(destination.destination());
+		}
+		// Destinations the pool has no connection to any more, still remembered.
+		for (DestinationHistory history : histories.values()) {
+			if (filter.test(history.destination()) && history.forgetAt() != null) {
+				destinations.add(DestinationDescriptor.empty(history, transport.settings()));
 			}
 		}
 		return new TransportDescriptor(settings(transport.settings()), clients, idle, active, dialing, waiting,
@@ -289,17 +306,57 @@ public class RoundtripEndpoint {
 	 * @param proxy {@code host:port} of the proxy, {@code null} when direct
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative: no pooling
+	 * @param history what the transport remembers of its connections; {@code null} if
+	 * nothing yet
 	 */
 	public record DestinationDescriptor(String authority, String scheme, String host, int port, @Nullable String proxy,
 			int maxConnsPerHost, int maxIdleConnsPerHost, int idle, int active, int dialing, int waiting,
-			List<ConnectionDescriptor> connections) {
+			List<ConnectionDescriptor> connections, @Nullable HistoryDescriptor history) {
 
-		static DestinationDescriptor of(DestinationStats stats) {
+		static DestinationDescriptor of(DestinationStats stats, @Nullable DestinationHistory history) {
 			Destination destination = stats.destination();
 			return new DestinationDescriptor(destination.authority(), destination.scheme(), destination.host(),
 					destination.port(), destination.proxy(), stats.maxConnsPerHost(), stats.maxIdleConnsPerHost(),
 					stats.idle(), stats.active(), stats.dialing(), stats.waiting(),
-					stats.connections().stream().map(ConnectionDescriptor::of).toList());
+					stats.connections().stream().map(ConnectionDescriptor::of).toList(), HistoryDescriptor.of(history));
+		}
+
+		/** A destination whose last connection has closed. */
+		static DestinationDescriptor empty(DestinationHistory history, TransportSettings settings) {
+			Destination destination = history.destination();
+			HostSettings host = settings.host(destination.authority());
+			return new DestinationDescriptor(destination.authority(), destination.scheme(), destination.host(),
+					destination.port(), destination.proxy(),
+					(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : settings.maxConnsPerHost(),
+					(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : settings.maxIdleConnsPerHost(),
+					0, 0, 0, 0, List.of(), HistoryDescriptor.of(history));
+		}
+
+	}
+
+	/**
+	 * What the transport remembers of a destination's connections.
+	 *
+	 * @param opened connections dialed
+	 * @param closed connections closed, by reason (the metrics' {@code reason} tag)
+	 * @param requests exchanges carried by the connections that have closed
+	 * @param emptySince when its last connection closed, ISO-8601; {@code null} while one
+	 * is open
+	 * @param forgetAt when the transport forgets it if no connection opens meanwhile;
+	 * {@code null} while one is open
+	 */
+	public record HistoryDescriptor(long opened, Map<String, Long> closed, long requests, @Nullable String emptySince,
+			@Nullable String forgetAt) {
+
+		static @Nullable HistoryDescriptor of(@Nullable DestinationHistory history) {
+			if (history == null) {
+				return null;
+			}
+			Map<String, Long> closed = new LinkedHashMap<>();
+			history.closedByReason().forEach((reason, count) -> closed.put(reason.tagValue(), count));
+			return new HistoryDescriptor(history.opened(), closed, history.requests(),
+					(history.emptySince() != null) ? history.emptySince().toString() : null,
+					(history.forgetAt() != null) ? history.forgetAt().toString() : null);
 		}
 
 	}

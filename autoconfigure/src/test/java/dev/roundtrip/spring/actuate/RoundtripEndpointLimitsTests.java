@@ -3,6 +3,7 @@ package dev.roundtrip.spring.actuate;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,8 +16,11 @@ import org.springframework.mock.env.MockEnvironment;
 
 import dev.roundtrip.spring.actuate.ClientTimeouts.LimitDescriptor;
 import dev.roundtrip.spring.actuate.RoundtripEndpoint.ConnectionDescriptor;
+import dev.roundtrip.spring.actuate.RoundtripEndpoint.DestinationDescriptor;
+import dev.roundtrip.spring.actuate.RoundtripEndpoint.HistoryDescriptor;
 import dev.roundtrip.spring.actuate.RoundtripEndpoint.TransportDescriptor;
 import dev.roundtrip.spring.testing.LoopbackServer;
+import dev.roundtrip.transport.DestinationHistory;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
@@ -121,6 +125,33 @@ class RoundtripEndpointLimitsTests {
 		assertThat(endpoint.closeIdleConnectionsTo("127.0.0.1:" + this.server.port()).getStatus())
 			.isEqualTo(WebEndpointResponse.STATUS_NO_CONTENT);
 		assertThat(this.transport.stats().idle()).isZero();
+	}
+
+	@Test
+	void aDestinationWhoseLastConnectionClosedIsStillListedWithItsCountersAndWhenItWillBeForgotten()
+			throws IOException {
+		try (Transport oneShot = Transport.builder().disableKeepAlives(true).build()) {
+			try (Response response = oneShot.roundTrip(Request.get(this.server.uri("/hello")))) {
+				response.body().readAllBytes();
+			}
+			assertThat(oneShot.stats().destinations()).isEmpty();
+			RoundtripEndpoint endpoint = new RoundtripEndpoint(Map.of("t", oneShot));
+			String authority = "127.0.0.1:" + this.server.port();
+			DestinationDescriptor destination = endpoint.transports().transports().get("t").destinations().get(0);
+			assertThat(destination.authority()).isEqualTo(authority);
+			assertThat(destination.connections()).isEmpty();
+			assertThat(destination.idle() + destination.active()).isZero();
+			HistoryDescriptor history = destination.history();
+			assertThat(history).isNotNull();
+			assertThat(history.opened()).isEqualTo(1);
+			assertThat(history.closed()).isEqualTo(Map.of("keep_alives_disabled", 1L));
+			assertThat(history.requests()).isEqualTo(1);
+			assertThat(Duration.between(Instant.parse(history.emptySince()), Instant.parse(history.forgetAt())))
+				.isEqualTo(DestinationHistory.RETENTION);
+			assertThat(endpoint.destination(authority)).as("still there for GET by selector").isNotNull();
+			assertThat(endpoint.closeIdleConnectionsTo(authority).getStatus())
+				.isEqualTo(WebEndpointResponse.STATUS_NO_CONTENT);
+		}
 	}
 
 	private void get(URI uri) throws IOException {

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLContext;
 
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.DestinationHistory;
 import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.TransportListener;
@@ -52,8 +54,12 @@ public final class Engine {
 
 	private final LeakDetector leakDetector = new LeakDetector();
 
-	/** The application's listener behind the transport's log; never throws. */
+	/**
+	 * The application's listener behind the transport's log and history; never throws.
+	 */
 	private final TransportListener listener;
+
+	private final History history;
 
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock) {
@@ -72,7 +78,8 @@ public final class Engine {
 		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
 		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies);
-		this.listener = new SafeListener(TransportLog.around(new SafeListener(listener)));
+		this.history = new History(new SafeListener(listener), System::currentTimeMillis);
+		this.listener = new SafeListener(TransportLog.around(this.history));
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
 				this.dialExecutor, this.listener, nanoClock);
 	}
@@ -116,6 +123,11 @@ public final class Engine {
 
 	TransportListener listener() {
 		return this.listener;
+	}
+
+	/** What is remembered of each destination, emptied ones included. */
+	public List<DestinationHistory> history() {
+		return this.history.snapshot();
 	}
 
 	LeakDetector leakDetector() {
