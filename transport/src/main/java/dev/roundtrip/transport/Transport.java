@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -44,7 +45,7 @@ public final class Transport implements AutoCloseable {
 				builder.maxResponseHeaderBytes, builder.writeBufferSize, builder.readBufferSize,
 				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
 				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
-				builder.hosts);
+				builder.hosts, builder.nonProxyHosts);
 		this.addressFilter = builder.addressFilter;
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
 				builder.nanoClock, System::getenv, builder.addressFilter);
@@ -97,6 +98,15 @@ public final class Transport implements AutoCloseable {
 	 */
 	public AddressFilter addressFilter() {
 		return this.addressFilter;
+	}
+
+	/**
+	 * What the transport remembers of each destination: connections opened, closed by
+	 * reason, requests carried, and, once none is left open, when it will be forgotten
+	 * (see {@link DestinationHistory#RETENTION}).
+	 */
+	public List<DestinationHistory> history() {
+		return this.engine.history();
 	}
 
 	/** The settings this transport was built with. */
@@ -168,6 +178,8 @@ public final class Transport implements AutoCloseable {
 
 		private boolean proxyFromEnvironment;
 
+		private String nonProxyHosts;
+
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
 		private SSLContext sslContext;
@@ -210,6 +222,7 @@ public final class Transport implements AutoCloseable {
 			this.proxyFromEnvironment = settings.proxyFromEnvironment();
 			this.hosts.clear();
 			this.hosts.putAll(settings.hosts());
+			this.nonProxyHosts = settings.nonProxyHosts();
 			return this;
 		}
 
@@ -401,6 +414,16 @@ public final class Transport implements AutoCloseable {
 		 */
 		public Builder proxyFromEnvironment(boolean proxyFromEnvironment) {
 			this.proxyFromEnvironment = proxyFromEnvironment;
+			return this;
+		}
+
+		/**
+		 * {@code proxy.non-proxy-hosts}: destinations reached directly, in
+		 * {@code NO_PROXY} syntax ({@code internal.example.com,.svc,10.0.0.0/8,*}); with
+		 * {@code proxy.from-environment} it replaces {@code NO_PROXY}. Default none.
+		 */
+		public Builder nonProxyHosts(String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
 			return this;
 		}
 

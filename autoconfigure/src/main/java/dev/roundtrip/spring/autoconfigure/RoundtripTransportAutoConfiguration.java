@@ -17,6 +17,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
@@ -54,6 +55,7 @@ import dev.roundtrip.transport.TransportListener;
 @ConditionalOnClass({ Transport.class, ClientHttpRequestFactory.class })
 @ConditionalOnBooleanProperty(name = "roundtrip.transport.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RoundtripTransportProperties.class)
+@Import(RoundtripPropertiesCheck.class)
 public final class RoundtripTransportAutoConfiguration {
 
 	/** The name of the auto-configured transport bean: its {@code @Bean} method's. */

@@ -202,6 +202,7 @@ final class Exchange {
 			}
 			this.conn.timing().responseHeaderTimeout(0);
 		}
+		this.engine.listener().responseReceived(this.conn, request.method(), target, head.status());
 		BodyFraming framing;
 		try {
 			framing = BodyFraming.of(request.method(), head);

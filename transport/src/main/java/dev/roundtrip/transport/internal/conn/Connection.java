@@ -96,6 +96,9 @@ public final class Connection extends Pooled {
 
 	private volatile boolean closed;
 
+	/** How long the TLS handshake took; -1 for plain HTTP. Set by the dialer. */
+	volatile long tlsHandshakeNanos = -1;
+
 	private final ByteBuffer probe = ByteBuffer.allocate(1);
 
 	Connection(long id, Destination destination, SocketChannel channel, Socket socket, long createdAtNanos,
@@ -388,6 +391,11 @@ public final class Connection extends Pooled {
 	@Override
 	public String tlsProtocol() {
 		return this.tlsProtocol;
+	}
+
+	@Override
+	public long tlsHandshakeNanos() {
+		return this.tlsHandshakeNanos;
 	}
 
 	@Override

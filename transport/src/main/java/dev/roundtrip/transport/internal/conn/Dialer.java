@@ -98,14 +98,18 @@ public final class Dialer implements ConnectionPool.Dialer {
 		boolean ok = false;
 		try {
 			Socket socket = channel.socket();
+			long tlsNanos = -1;
 			if (destination.isTls()) {
 				if (proxy != null) {
 					ProxyTunnel.open(socket, destination, proxy.authorization(), connectTimeoutMillis);
 				}
+				long handshakeStart = System.nanoTime();
 				socket = handshake(channel, socket, destination);
+				tlsNanos = System.nanoTime() - handshakeStart;
 			}
 			Connection connection = new Connection(this.ids.incrementAndGet(), destination, channel, socket,
 					this.clock.getAsLong(), this.settings.readBufferSize(), this.settings.writeBufferSize());
+			connection.tlsHandshakeNanos = tlsNanos;
 			ok = true;
 			return connection;
 		}
