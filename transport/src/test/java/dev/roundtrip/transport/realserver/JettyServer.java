@@ -6,6 +6,9 @@ import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
 
+import org.eclipse.jetty.compression.gzip.GzipCompression;
+import org.eclipse.jetty.compression.server.CompressionConfig;
+import org.eclipse.jetty.compression.server.CompressionHandler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -16,7 +19,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -26,9 +28,9 @@ import dev.roundtrip.transport.testing.TestCertificates;
 
 /**
  * Jetty 12 on {@code 127.0.0.1}, no servlets: {@link RecordingApplication} as a plain
- * core {@link Handler} behind Jetty's own {@link GzipHandler} (for {@code text/plain}),
- * on a plain connector and a TLS one, both with the given idle timeout (which is Jetty's
- * keep-alive timeout).
+ * core {@link Handler} behind Jetty's own {@link CompressionHandler} (gzip for
+ * {@code text/plain}), on a plain connector and a TLS one, both with the given idle
+ * timeout (which is Jetty's keep-alive timeout).
  */
 public final class JettyServer implements AutoCloseable {
 
@@ -65,10 +67,10 @@ public final class JettyServer implements AutoCloseable {
 			connector.setIdleTimeout(idleTimeout.toMillis());
 			server.addConnector(connector);
 		}
-		GzipHandler gzip = new GzipHandler();
-		gzip.addIncludedMimeTypes("text/plain");
-		gzip.setHandler(new ApplicationHandler(application));
-		server.setHandler(gzip);
+		CompressionHandler compression = new CompressionHandler(new ApplicationHandler(application));
+		compression.putCompression(new GzipCompression());
+		compression.putConfiguration("/*", CompressionConfig.builder().compressIncludeMimeType("text/plain").build());
+		server.setHandler(compression);
 		try {
 			server.start();
 		}
