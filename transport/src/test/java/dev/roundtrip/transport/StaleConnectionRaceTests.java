@@ -204,11 +204,13 @@ class StaleConnectionRaceTests {
 				catch (IOException ex) {
 					figures.get(false, onFreshConnection(listener, acquiredBefore), ex.toString());
 				}
+				figures.acquisitions(listener.events(Kind.ACQUIRED).size() - acquiredBefore);
 			}
 			String prefix = client.name().toLowerCase() + "-";
 			for (int i = 0; i < this.requests; i++) {
 				idle(gaps);
 				String id = prefix + i;
+				int acquiredBefore = listener.events(Kind.ACQUIRED).size();
 				try {
 					Answer answer = requester.post(server.uri("/post?id=" + id),
 							("order " + id).getBytes(StandardCharsets.UTF_8));
@@ -217,6 +219,7 @@ class StaleConnectionRaceTests {
 				catch (IOException ex) {
 					figures.post(false, ex.toString());
 				}
+				figures.acquisitions(listener.events(Kind.ACQUIRED).size() - acquiredBefore);
 			}
 			Map<String, Integer> received = new LinkedHashMap<>();
 			server.application().postsById().forEach((id, count) -> {
@@ -270,9 +273,10 @@ class StaleConnectionRaceTests {
 			.append(this.seed)
 			.append('\n');
 		table.append(
-				"| server | client | GETs failed | POSTs failed | POSTs received twice | POSTs failed yet received |"
-						+ " connections dialed | found closed by the server |\n");
-		table.append("|---|---|---|---|---|---|---|---|\n");
+				"| server | client | GETs failed | of which on a fresh connection | POSTs failed | POSTs received twice"
+						+ " | POSTs failed yet received | requests sent again | connections dialed"
+						+ " | found closed by the server |\n");
+		table.append("|---|---|---|---|---|---|---|---|---|---|\n");
 		for (RealServer.Kind kind : RealServer.Kind.values()) {
 			if (!started.containsKey(kind)) {
 				table.append("| ").append(kind).append(" | skipped: ").append(kind.unavailableReason()).append(" |\n");
@@ -299,6 +303,8 @@ class StaleConnectionRaceTests {
 					.append(f.postsReceivedTwice())
 					.append(" | ")
 					.append(f.postsReceived() - f.postsOk())
+					.append(" | ")
+					.append((run.getKey() == Client.ROUNDTRIP) ? String.valueOf(f.sentAgain()) : "n/a")
 					.append(" | ")
 					.append((run.getKey() == Client.ROUNDTRIP) ? String.valueOf(f.dialed()) : "n/a")
 					.append(" | ")
@@ -420,7 +426,8 @@ class StaleConnectionRaceTests {
 
 	/** What one client saw against one server, and what the server received. */
 	record Figures(int getsOk, int getFailures, int getFailuresOnFreshConnections, int postsOk, int postFailures,
-			List<String> failureExamples, int postsReceived, int postsReceivedTwice, int dialed, int serverClosed) {
+			List<String> failureExamples, int sentAgain, int postsReceived, int postsReceivedTwice, int dialed,
+			int serverClosed) {
 
 		static final class Builder {
 
@@ -435,6 +442,18 @@ class StaleConnectionRaceTests {
 			private int postFailures;
 
 			private final List<String> failureExamples = new ArrayList<>();
+
+			private int sentAgain;
+
+			/**
+			 * Records how many connections one request took: more than one when the
+			 * transport sent it again on a new connection.
+			 */
+			void acquisitions(int connections) {
+				if (connections > 1) {
+					this.sentAgain++;
+				}
+			}
 
 			void get(boolean ok, boolean onFreshConnection, String what) {
 				if (ok) {
@@ -467,8 +486,8 @@ class StaleConnectionRaceTests {
 
 			Figures build(int postsReceived, int postsReceivedTwice, int dialed, int serverClosed) {
 				return new Figures(this.getsOk, this.getFailures, this.getFailuresOnFreshConnections, this.postsOk,
-						this.postFailures, List.copyOf(this.failureExamples), postsReceived, postsReceivedTwice, dialed,
-						serverClosed);
+						this.postFailures, List.copyOf(this.failureExamples), this.sentAgain, postsReceived,
+						postsReceivedTwice, dialed, serverClosed);
 			}
 
 		}
