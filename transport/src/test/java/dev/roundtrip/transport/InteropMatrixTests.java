@@ -2,9 +2,6 @@ package dev.roundtrip.transport;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.roundtrip.transport.realserver.Payloads;
 import dev.roundtrip.transport.realserver.RealServer;
 import dev.roundtrip.transport.realserver.RecordingApplication;
+import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RecordingListener;
 import dev.roundtrip.transport.testing.RecordingListener.Event;
 import dev.roundtrip.transport.testing.RecordingListener.Kind;
@@ -130,7 +128,7 @@ class InteropMatrixTests {
 		}
 
 		@Test
-		void getOfNoBytes() throws Exception {
+		void getOfNoBytesAnswersAnEmptyBodyOfLengthZero() throws Exception {
 			try (Transport transport = transport(); Response response = transport.roundTrip(get("/bytes/0"))) {
 				assertThat(response.status()).isEqualTo(200);
 				assertThat(response.headers().get("Content-Length")).isEqualTo("0");
@@ -140,7 +138,7 @@ class InteropMatrixTests {
 		}
 
 		@Test
-		void getOf13Bytes() throws Exception {
+		void getOf13BytesAnswersExactlyThoseBytes() throws Exception {
 			try (Transport transport = transport(); Response response = transport.roundTrip(get("/bytes/13"))) {
 				assertThat(response.status()).isEqualTo(200);
 				assertThat(response.headers().get("Content-Length")).isEqualTo("13");
@@ -150,7 +148,7 @@ class InteropMatrixTests {
 		}
 
 		@Test
-		void getOfOneMegabyte() throws Exception {
+		void getOfOneMegabyteAnswersExactlyThoseBytes() throws Exception {
 			try (Transport transport = transport();
 					Response response = transport.roundTrip(get("/bytes/" + ONE_MEGABYTE))) {
 				assertThat(response.status()).isEqualTo(200);
@@ -213,7 +211,7 @@ class InteropMatrixTests {
 					assertThat(response.status()).isEqualTo(200);
 					etag = response.headers().get("ETag");
 					assertThat(etag).startsWith("\"").endsWith("\"");
-					assertThat(text(response)).isEqualTo(RecordingApplication.ETAG_BODY);
+					assertThat(Fetch.readToEof(response)).isEqualTo(RecordingApplication.ETAG_BODY);
 				}
 				Request conditional = Request.builder("GET", this.server.uri("/etag"))
 					.header("If-None-Match", etag)
@@ -273,7 +271,7 @@ class InteropMatrixTests {
 		void chunkedPostIsEchoedExactly() throws Exception {
 			byte[] body = Payloads.text(150_000, 2);
 			try (Transport transport = transport();
-					Response response = transport.roundTrip(post("/echo", streamed(body, 7_000)))) {
+					Response response = transport.roundTrip(post("/echo", Payloads.streamed(body, 7_000)))) {
 				assertThat(response.status()).isEqualTo(200);
 				assertThat(response.headers().get("X-Seen-Content-Length")).isEqualTo("null");
 				assertThat(response.headers().get("X-Seen-Transfer-Encoding")).isEqualToIgnoringCase("chunked");
@@ -315,7 +313,7 @@ class InteropMatrixTests {
 					try (Response response = transport.roundTrip(get("/hello/" + i))) {
 						assertThat(response.status()).isEqualTo(200);
 						assertThat(response.headers().get("Content-Type")).startsWith("text/plain");
-						assertThat(text(response)).isEqualTo("hello /hello/" + i);
+						assertThat(Fetch.readToEof(response)).isEqualTo("hello /hello/" + i);
 					}
 				}
 				assertOneConnection(50);
@@ -326,7 +324,7 @@ class InteropMatrixTests {
 		}
 
 		@Test
-		void httpsWithACertificateMadeAtTestTime() throws Exception {
+		void httpsWithACertificateMadeAtTestTimeCarriesGetsAndPostsOnOneConnection() throws Exception {
 			byte[] body = Payloads.text(50_000, 5);
 			try (Transport transport = Transport.builder()
 				.listener(this.listener)
@@ -335,7 +333,7 @@ class InteropMatrixTests {
 				expect13Bytes(transport,
 						Request.builder("GET", this.server.httpsUri("/bytes/13")).timeout(EXCHANGE).build());
 				Request echo = Request.builder("POST", this.server.httpsUri("/echo"))
-					.body(streamed(body, 4_096))
+					.body(Payloads.streamed(body, 4_096))
 					.timeout(EXCHANGE)
 					.build();
 				try (Response response = transport.roundTrip(echo)) {
@@ -388,33 +386,6 @@ class InteropMatrixTests {
 			return Request.builder("POST", this.server.uri(pathAndQuery)).body(body).timeout(EXCHANGE).build();
 		}
 
-	}
-
-	/**
-	 * A body of unknown length (so sent chunked), written in pieces of {@code piece}
-	 * bytes.
-	 */
-	static Request.Body streamed(byte[] bytes, int piece) {
-		return new Request.Body() {
-
-			@Override
-			public long contentLength() {
-				return -1;
-			}
-
-			@Override
-			public void writeTo(OutputStream out) throws IOException {
-				for (int offset = 0; offset < bytes.length; offset += piece) {
-					out.write(bytes, offset, Math.min(piece, bytes.length - offset));
-					out.flush();
-				}
-			}
-
-		};
-	}
-
-	private static String text(Response response) throws IOException {
-		return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
 	}
 
 }

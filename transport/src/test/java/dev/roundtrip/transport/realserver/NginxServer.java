@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.roundtrip.transport.testing.TestCertificates;
 
@@ -188,7 +190,7 @@ public final class NginxServer implements AutoCloseable {
 	}
 
 	private static String version(String buildOptions) {
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("nginx/(\\S+)").matcher(buildOptions);
+		Matcher matcher = Pattern.compile("nginx/(\\S+)").matcher(buildOptions);
 		return matcher.find() ? matcher.group(1) : "(unknown version)";
 	}
 

@@ -2,11 +2,13 @@ package dev.roundtrip.transport.realserver;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.catalina.util.ServerInfo;
 
@@ -121,7 +123,7 @@ public interface RealServer extends AutoCloseable {
 				files.put("bytes/" + size, Payloads.text(size, size));
 				files.put("text/" + size, Payloads.text(size, size));
 			}
-			files.put("etag", RecordingApplication.ETAG_BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			files.put("etag", RecordingApplication.ETAG_BODY.getBytes(StandardCharsets.UTF_8));
 			NginxServer nginx;
 			try {
 				nginx = NginxServer.start(binary.get(),
@@ -143,9 +145,8 @@ public interface RealServer extends AutoCloseable {
 	}
 
 	/** A started server: its name, application, how to stop it and its addresses. */
-	record Started(String name, RecordingApplication application, AutoCloseable server,
-			java.util.function.Function<String, URI> http,
-			java.util.function.Function<String, URI> https) implements RealServer {
+	record Started(String name, RecordingApplication application, AutoCloseable server, Function<String, URI> http,
+			Function<String, URI> https) implements RealServer {
 
 		@Override
 		public URI uri(String pathAndQuery) {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,8 +35,8 @@ import dev.roundtrip.transport.testing.TestCertificates;
 public final class UndertowServer implements AutoCloseable {
 
 	// Held so that the levels set below are not lost when the loggers are collected.
-	private static final java.util.List<Logger> QUIET = java.util.List.of(Logger.getLogger("io.undertow"),
-			Logger.getLogger("org.xnio"), Logger.getLogger("org.jboss"));
+	private static final List<Logger> QUIET = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
+			Logger.getLogger("org.jboss"));
 
 	/** What Undertow adds to its no-request timeout when it schedules the check. */
 	private static final long UNDERTOW_TIMER_SLACK_MILLIS = 50;
