@@ -147,8 +147,12 @@ class StaleConnectionRaceTests {
 		assertThat(roundtrip.postsOk() + roundtrip.postFailures()).isEqualTo(this.requests);
 		assertThat(roundtrip.postsReceived()).as("POSTs received: every one that succeeded, and no more than sent")
 			.isBetween(roundtrip.postsOk(), this.requests);
-		// The race is real: the server closed connections under the client, many times.
-		assertThat(roundtrip.serverClosed()).as("connections the transport found closed by " + kind).isGreaterThan(0);
+		// The race is real: the server closed connections under the client, many times
+		// (about half the gaps are longer than its timeout).
+		if (this.requests >= 20) {
+			assertThat(roundtrip.serverClosed()).as("connections the transport found closed by " + kind)
+				.isGreaterThan(this.requests / 4);
+		}
 	}
 
 	/**
