@@ -62,7 +62,7 @@ public final class UndertowServer implements AutoCloseable {
 		QUIET.forEach((logger) -> logger.setLevel(Level.WARNING));
 		HttpHandler gzip = new EncodingHandler(new ApplicationHandler(application),
 				new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(), 50,
-						Predicates.parse("regex[pattern='text/plain.*', value=%{o,Content-Type}, full-match=true]")));
+						Predicates.parse("regex(pattern='text/plain.*', value=%{o,Content-Type}, full-match=true)")));
 		Undertow undertow = Undertow.builder()
 			.setIoThreads(1)
 			.setWorkerThreads(16)
