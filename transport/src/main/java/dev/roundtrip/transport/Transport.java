@@ -12,6 +12,8 @@ import java.util.function.Predicate;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.roundtrip.transport.internal.Engine;
 
 /**
@@ -146,15 +148,15 @@ public final class Transport implements AutoCloseable {
 
 		private LeakDetection leakDetection = this.d.leakDetection();
 
-		private URI proxy;
+		private @Nullable URI proxy;
 
 		private boolean proxyFromEnvironment;
 
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
-		private SSLContext sslContext;
+		private @Nullable SSLContext sslContext;
 
-		private HostnameVerifier hostnameVerifier;
+		private @Nullable HostnameVerifier hostnameVerifier;
 
 		private TransportListener listener = TransportListener.NONE;
 
@@ -357,7 +359,7 @@ public final class Transport implements AutoCloseable {
 		 * {@code proxy.url}: an {@code http://[user:password@]host:port} proxy for every
 		 * request; {@code null} for none.
 		 */
-		public Builder proxy(URI proxy) {
+		public Builder proxy(@Nullable URI proxy) {
 			this.proxy = proxy;
 			return this;
 		}
@@ -382,7 +384,7 @@ public final class Transport implements AutoCloseable {
 		 * The TLS configuration for {@code https}; default
 		 * {@link SSLContext#getDefault()}.
 		 */
-		public Builder sslContext(SSLContext sslContext) {
+		public Builder sslContext(@Nullable SSLContext sslContext) {
 			this.sslContext = sslContext;
 			return this;
 		}
@@ -391,7 +393,7 @@ public final class Transport implements AutoCloseable {
 		 * Replaces hostname verification for {@code https}. By default the certificate
 		 * must match the host (RFC 2818, as browsers check).
 		 */
-		public Builder hostnameVerifier(HostnameVerifier hostnameVerifier) {
+		public Builder hostnameVerifier(@Nullable HostnameVerifier hostnameVerifier) {
 			this.hostnameVerifier = hostnameVerifier;
 			return this;
 		}

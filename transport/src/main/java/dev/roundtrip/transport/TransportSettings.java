@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The transport's configuration, as built by {@link Transport.Builder}: immutable,
  * validated, and readable by metrics and management endpoints. Names follow the
@@ -62,7 +64,7 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		Duration tcpKeepAlive, Duration tlsHandshakeTimeout, Duration responseHeaderTimeout,
 		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
 		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
-		Duration drainOnCloseTimeout, LeakDetection leakDetection, URI proxy, boolean proxyFromEnvironment,
+		Duration drainOnCloseTimeout, LeakDetection leakDetection, @Nullable URI proxy, boolean proxyFromEnvironment,
 		Map<String, HostSettings> hosts) {
 
 	/** The defaults, as listed above. */
@@ -136,7 +138,7 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		}
 	}
 
-	static void checkNotNegative(Duration duration, String setting) {
+	static void checkNotNegative(@Nullable Duration duration, String setting) {
 		if (duration == null) {
 			return;
 		}
