@@ -2,6 +2,8 @@ package dev.roundtrip.transport;
 
 import java.net.InetSocketAddress;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link TransportListener} may know of a connection. A live view, valid during
  * the callback; copy what you keep.
@@ -30,10 +32,10 @@ public interface ConnectionInfo {
 	 * The negotiated TLS protocol, such as {@code TLSv1.3}, or {@code null} for plain
 	 * HTTP.
 	 */
-	String tlsProtocol();
+	@Nullable String tlsProtocol();
 
 	/** The negotiated cipher suite, or {@code null} for plain HTTP. */
-	String cipherSuite();
+	@Nullable String cipherSuite();
 
 	/**
 	 * How long the TLS handshake took when the connection was dialed, in nanoseconds; -1

@@ -5,6 +5,8 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a connection goes, and so which requests may share it: the pool key. Scheme, host
  * and port; the proxy, if any; and for {@code https} the TLS configuration the connection
@@ -20,9 +22,9 @@ public final class Destination {
 
 	private final int port;
 
-	private final String proxy;
+	private final @Nullable String proxy;
 
-	private final SSLContext sslContext;
+	private final @Nullable SSLContext sslContext;
 
 	private final int hash;
 
@@ -35,7 +37,7 @@ public final class Destination {
 	 * @param sslContext the TLS configuration for {@code https}; {@code null} for
 	 * {@code http}
 	 */
-	public Destination(String scheme, String host, int port, String proxy, SSLContext sslContext) {
+	public Destination(String scheme, String host, int port, @Nullable String proxy, @Nullable SSLContext sslContext) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
 		this.host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
 		if (port < 1 || port > 65535) {
@@ -75,7 +77,7 @@ public final class Destination {
 	}
 
 	/** The proxy's {@code host:port}, or {@code null} when connected directly. */
-	public String proxy() {
+	public @Nullable String proxy() {
 		return this.proxy;
 	}
 
@@ -87,12 +89,12 @@ public final class Destination {
 	 * The TLS configuration connections to this destination are made with, or
 	 * {@code null}.
 	 */
-	public SSLContext sslContext() {
+	public @Nullable SSLContext sslContext() {
 		return this.sslContext;
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		if (this == other) {
 			return true;
 		}

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable, ordered list of HTTP header fields. Names compare without regard to case;
  * their spelling is kept as given. Values are kept as sent, one entry per field line.
@@ -86,7 +88,7 @@ public final class Headers {
 	}
 
 	/** The first value of the named header, or {@code null}. */
-	public String get(String name) {
+	public @Nullable String get(String name) {
 		for (int i = 0; i < this.size; i++) {
 			if (name.equalsIgnoreCase(this.namesAndValues[i * 2])) {
 				return this.namesAndValues[i * 2 + 1];
@@ -173,7 +175,7 @@ public final class Headers {
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		if (this == other) {
 			return true;
 		}
@@ -304,7 +306,7 @@ public final class Headers {
 			return this;
 		}
 
-		public String get(String name) {
+		public @Nullable String get(String name) {
 			for (int i = 0; i < this.size; i++) {
 				if (name.equalsIgnoreCase(this.namesAndValues[i * 2])) {
 					return this.namesAndValues[i * 2 + 1];

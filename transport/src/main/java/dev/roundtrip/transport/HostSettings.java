@@ -2,6 +2,8 @@ package dev.roundtrip.transport;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Overrides of the pool's limits for one {@code host:port}. A {@code null} field inherits
  * the transport's value.
@@ -12,8 +14,9 @@ import java.time.Duration;
  * @param maxConnLifetime see {@link TransportSettings#maxConnLifetime()}
  * @param responseHeaderTimeout see {@link TransportSettings#responseHeaderTimeout()}
  */
-public record HostSettings(Integer maxConnsPerHost, Integer maxIdleConnsPerHost, Duration idleConnTimeout,
-		Duration maxConnLifetime, Duration responseHeaderTimeout) {
+public record HostSettings(@Nullable Integer maxConnsPerHost, @Nullable Integer maxIdleConnsPerHost,
+		@Nullable Duration idleConnTimeout, @Nullable Duration maxConnLifetime,
+		@Nullable Duration responseHeaderTimeout) {
 
 	/** Overrides nothing. */
 	public static final HostSettings INHERIT = new HostSettings(null, null, null, null, null);
@@ -28,27 +31,27 @@ public record HostSettings(Integer maxConnsPerHost, Integer maxIdleConnsPerHost,
 		TransportSettings.checkNotNegative(responseHeaderTimeout, "response-header-timeout");
 	}
 
-	public HostSettings withMaxConnsPerHost(Integer value) {
+	public HostSettings withMaxConnsPerHost(@Nullable Integer value) {
 		return new HostSettings(value, this.maxIdleConnsPerHost, this.idleConnTimeout, this.maxConnLifetime,
 				this.responseHeaderTimeout);
 	}
 
-	public HostSettings withMaxIdleConnsPerHost(Integer value) {
+	public HostSettings withMaxIdleConnsPerHost(@Nullable Integer value) {
 		return new HostSettings(this.maxConnsPerHost, value, this.idleConnTimeout, this.maxConnLifetime,
 				this.responseHeaderTimeout);
 	}
 
-	public HostSettings withIdleConnTimeout(Duration value) {
+	public HostSettings withIdleConnTimeout(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, value, this.maxConnLifetime,
 				this.responseHeaderTimeout);
 	}
 
-	public HostSettings withMaxConnLifetime(Duration value) {
+	public HostSettings withMaxConnLifetime(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout, value,
 				this.responseHeaderTimeout);
 	}
 
-	public HostSettings withResponseHeaderTimeout(Duration value) {
+	public HostSettings withResponseHeaderTimeout(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, value);
 	}

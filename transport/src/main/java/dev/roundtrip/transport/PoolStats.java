@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable snapshot of the pool: totals, and per destination its limits, counts and
  * connections. Taken under the pool's lock, so the numbers agree with each other.
@@ -21,7 +23,7 @@ public record PoolStats(int idle, int active, int dialing, int waiting, List<Des
 	}
 
 	/** The stats of one destination, or {@code null} if it has nothing in the pool. */
-	public DestinationStats destination(Destination destination) {
+	public @Nullable DestinationStats destination(Destination destination) {
 		for (DestinationStats stats : this.destinations) {
 			if (stats.destination().equals(destination)) {
 				return stats;
@@ -60,8 +62,8 @@ public record PoolStats(int idle, int active, int dialing, int waiting, List<Des
 	 * @param cipherSuite {@code null} for plain HTTP
 	 */
 	public record ConnectionStats(long id, String state, InetSocketAddress localAddress,
-			InetSocketAddress remoteAddress, Duration age, Duration idleTime, long requests, String tlsProtocol,
-			String cipherSuite) {
+			InetSocketAddress remoteAddress, Duration age, Duration idleTime, long requests,
+			@Nullable String tlsProtocol, @Nullable String cipherSuite) {
 
 	}
 

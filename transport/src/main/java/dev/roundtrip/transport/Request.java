@@ -10,6 +10,8 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An HTTP request: method, absolute {@code http} or {@code https} URI, headers and an
  * optional body, plus the per-request limits that override the transport's. Immutable;
@@ -23,15 +25,15 @@ public final class Request {
 
 	private final Headers headers;
 
-	private final Body body;
+	private final @Nullable Body body;
 
-	private final Duration timeout;
+	private final @Nullable Duration timeout;
 
-	private final Duration readTimeout;
+	private final @Nullable Duration readTimeout;
 
-	private final Duration connectTimeout;
+	private final @Nullable Duration connectTimeout;
 
-	private final SSLContext sslContext;
+	private final @Nullable SSLContext sslContext;
 
 	private Request(Builder builder) {
 		this.method = builder.method;
@@ -83,7 +85,7 @@ public final class Request {
 	}
 
 	/** The body, or {@code null} for none. */
-	public Body body() {
+	public @Nullable Body body() {
 		return this.body;
 	}
 
@@ -91,19 +93,19 @@ public final class Request {
 	 * The whole exchange's limit, from the call until the response body is read (Go: the
 	 * request context's deadline), or {@code null} for none.
 	 */
-	public Duration timeout() {
+	public @Nullable Duration timeout() {
 		return this.timeout;
 	}
 
 	/** The limit on each read from the socket, or {@code null} for the transport's. */
-	public Duration readTimeout() {
+	public @Nullable Duration readTimeout() {
 		return this.readTimeout;
 	}
 
 	/**
 	 * The limit on TCP connect, or {@code null} for the transport's {@code dial-timeout}.
 	 */
-	public Duration connectTimeout() {
+	public @Nullable Duration connectTimeout() {
 		return this.connectTimeout;
 	}
 
@@ -112,7 +114,7 @@ public final class Request {
 	 * transport's. Connections made under one {@code SSLContext} are never reused for a
 	 * request that names another.
 	 */
-	public SSLContext sslContext() {
+	public @Nullable SSLContext sslContext() {
 		return this.sslContext;
 	}
 
@@ -202,15 +204,15 @@ public final class Request {
 
 		private Headers.Builder headers = Headers.builder();
 
-		private Body body;
+		private @Nullable Body body;
 
-		private Duration timeout;
+		private @Nullable Duration timeout;
 
-		private Duration readTimeout;
+		private @Nullable Duration readTimeout;
 
-		private Duration connectTimeout;
+		private @Nullable Duration connectTimeout;
 
-		private SSLContext sslContext;
+		private @Nullable SSLContext sslContext;
 
 		private Builder(String method, URI uri) {
 			method(method);
@@ -277,13 +279,13 @@ public final class Request {
 			return this;
 		}
 
-		public Builder body(Body body) {
+		public Builder body(@Nullable Body body) {
 			this.body = body;
 			return this;
 		}
 
 		/** Limits the whole exchange, body included; {@code null} or zero for none. */
-		public Builder timeout(Duration timeout) {
+		public Builder timeout(@Nullable Duration timeout) {
 			this.timeout = positiveOrNull(timeout, "timeout");
 			return this;
 		}
@@ -292,7 +294,7 @@ public final class Request {
 		 * Limits each socket read; {@code null} for the transport's setting, zero for
 		 * none.
 		 */
-		public Builder readTimeout(Duration readTimeout) {
+		public Builder readTimeout(@Nullable Duration readTimeout) {
 			this.readTimeout = nonNegative(readTimeout, "readTimeout");
 			return this;
 		}
@@ -301,13 +303,13 @@ public final class Request {
 		 * Limits TCP connect; {@code null} for the transport's {@code dial-timeout}, zero
 		 * for none.
 		 */
-		public Builder connectTimeout(Duration connectTimeout) {
+		public Builder connectTimeout(@Nullable Duration connectTimeout) {
 			this.connectTimeout = nonNegative(connectTimeout, "connectTimeout");
 			return this;
 		}
 
 		/** TLS for {@code https}; {@code null} for the transport's. */
-		public Builder sslContext(SSLContext sslContext) {
+		public Builder sslContext(@Nullable SSLContext sslContext) {
 			this.sslContext = sslContext;
 			return this;
 		}
@@ -316,7 +318,7 @@ public final class Request {
 			return new Request(this);
 		}
 
-		private static Duration positiveOrNull(Duration duration, String name) {
+		private static @Nullable Duration positiveOrNull(@Nullable Duration duration, String name) {
 			if (duration == null || duration.isZero()) {
 				return null;
 			}
@@ -326,7 +328,7 @@ public final class Request {
 			return duration;
 		}
 
-		private static Duration nonNegative(Duration duration, String name) {
+		private static @Nullable Duration nonNegative(@Nullable Duration duration, String name) {
 			if (duration != null && duration.isNegative()) {
 				throw new IllegalArgumentException(name + " must not be negative, was " + duration);
 			}

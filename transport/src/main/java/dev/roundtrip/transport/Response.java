@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An HTTP response: status, headers and a body to be read.
  *
@@ -33,7 +35,8 @@ public final class Response implements Closeable {
 	 * A response. The transport makes these; applications need this only to stand in for
 	 * a transport in tests.
 	 */
-	public Response(Request request, String protocol, int status, String reason, Headers headers, InputStream body) {
+	public Response(Request request, String protocol, int status, @Nullable String reason, Headers headers,
+			InputStream body) {
 		this.request = Objects.requireNonNull(request, "request");
 		this.protocol = Objects.requireNonNull(protocol, "protocol");
 		this.status = status;

@@ -13,6 +13,8 @@ import java.util.function.Predicate;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.roundtrip.transport.internal.Engine;
 
 /**
@@ -35,7 +37,7 @@ public final class Transport implements AutoCloseable {
 
 	private final Engine engine;
 
-	private final AddressFilter addressFilter;
+	private final @Nullable AddressFilter addressFilter;
 
 	private Transport(Builder builder) {
 		TransportSettings settings = new TransportSettings(builder.maxIdleConns, builder.maxIdleConnsPerHost,
@@ -96,7 +98,7 @@ public final class Transport implements AutoCloseable {
 	 * The filter every address is checked against before the transport connects to it, or
 	 * {@code null} when every address is permitted.
 	 */
-	public AddressFilter addressFilter() {
+	public @Nullable AddressFilter addressFilter() {
 		return this.addressFilter;
 	}
 
@@ -174,23 +176,23 @@ public final class Transport implements AutoCloseable {
 
 		private LeakDetection leakDetection = this.d.leakDetection();
 
-		private URI proxy;
+		private @Nullable URI proxy;
 
 		private boolean proxyFromEnvironment;
 
-		private String nonProxyHosts;
+		private @Nullable String nonProxyHosts;
 
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
-		private SSLContext sslContext;
+		private @Nullable SSLContext sslContext;
 
-		private HostnameVerifier hostnameVerifier;
+		private @Nullable HostnameVerifier hostnameVerifier;
 
 		private TransportListener listener = TransportListener.NONE;
 
 		private LongSupplier nanoClock = System::nanoTime;
 
-		private AddressFilter addressFilter;
+		private @Nullable AddressFilter addressFilter;
 
 		private Builder() {
 		}
@@ -403,7 +405,7 @@ public final class Transport implements AutoCloseable {
 		 * {@code proxy.url}: an {@code http://[user:password@]host:port} proxy for every
 		 * request; {@code null} for none.
 		 */
-		public Builder proxy(URI proxy) {
+		public Builder proxy(@Nullable URI proxy) {
 			this.proxy = proxy;
 			return this;
 		}
@@ -422,7 +424,7 @@ public final class Transport implements AutoCloseable {
 		 * {@code NO_PROXY} syntax ({@code internal.example.com,.svc,10.0.0.0/8,*}); with
 		 * {@code proxy.from-environment} it replaces {@code NO_PROXY}. Default none.
 		 */
-		public Builder nonProxyHosts(String nonProxyHosts) {
+		public Builder nonProxyHosts(@Nullable String nonProxyHosts) {
 			this.nonProxyHosts = nonProxyHosts;
 			return this;
 		}
@@ -438,7 +440,7 @@ public final class Transport implements AutoCloseable {
 		 * The TLS configuration for {@code https}; default
 		 * {@link SSLContext#getDefault()}.
 		 */
-		public Builder sslContext(SSLContext sslContext) {
+		public Builder sslContext(@Nullable SSLContext sslContext) {
 			this.sslContext = sslContext;
 			return this;
 		}
@@ -447,7 +449,7 @@ public final class Transport implements AutoCloseable {
 		 * Replaces hostname verification for {@code https}. By default the certificate
 		 * must match the host (RFC 2818, as browsers check).
 		 */
-		public Builder hostnameVerifier(HostnameVerifier hostnameVerifier) {
+		public Builder hostnameVerifier(@Nullable HostnameVerifier hostnameVerifier) {
 			this.hostnameVerifier = hostnameVerifier;
 			return this;
 		}
@@ -473,7 +475,7 @@ public final class Transport implements AutoCloseable {
 		 * skipped, and a host with none permitted fails with a
 		 * {@link FilteredAddressException}. Default {@code null}: every address.
 		 */
-		public Builder addressFilter(AddressFilter addressFilter) {
+		public Builder addressFilter(@Nullable AddressFilter addressFilter) {
 			this.addressFilter = addressFilter;
 			return this;
 		}

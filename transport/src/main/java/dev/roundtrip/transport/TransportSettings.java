@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The transport's configuration, as built by {@link Transport.Builder}: immutable,
  * validated, and readable by metrics and management endpoints. Names follow the
@@ -73,8 +75,8 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		Duration dialFallbackDelay, Duration tcpKeepAlive, Duration tlsHandshakeTimeout, Duration responseHeaderTimeout,
 		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
 		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
-		Duration drainOnCloseTimeout, LeakDetection leakDetection, URI proxy, boolean proxyFromEnvironment,
-		Map<String, HostSettings> hosts, String nonProxyHosts) {
+		Duration drainOnCloseTimeout, LeakDetection leakDetection, @Nullable URI proxy, boolean proxyFromEnvironment,
+		Map<String, HostSettings> hosts, @Nullable String nonProxyHosts) {
 
 	/** The defaults, as listed above. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90), false,
@@ -153,7 +155,7 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		}
 	}
 
-	static void checkNotNegative(Duration duration, String setting) {
+	static void checkNotNegative(@Nullable Duration duration, String setting) {
 		if (duration == null) {
 			return;
 		}

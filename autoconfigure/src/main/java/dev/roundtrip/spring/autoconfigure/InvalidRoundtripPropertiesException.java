@@ -3,6 +3,8 @@ package dev.roundtrip.spring.autoconfigure;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Startup fails with this when {@code roundtrip.transport.*} holds a key Roundtrip does
  * not know, a per-host key it cannot read, or a value out of range. Each problem names
@@ -31,7 +33,7 @@ public class InvalidRoundtripPropertiesException extends RuntimeException {
 	 * {@code null}
 	 * @param reason what is wrong, and what to write instead where there is an answer
 	 */
-	public record Problem(String property, String origin, String reason) {
+	public record Problem(String property, @Nullable String origin, String reason) {
 
 		@Override
 		public String toString() {
