@@ -2,10 +2,8 @@ package dev.roundtrip.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.roundtrip.transport.TransportTimeoutException.Limit;
 import dev.roundtrip.transport.testing.Await;
 import dev.roundtrip.transport.testing.Background;
+import dev.roundtrip.transport.testing.EndlessBody;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RecordedRequest;
 import dev.roundtrip.transport.testing.RecordingListener;
@@ -350,32 +349,6 @@ class CancellationTests {
 		assertThat(Fetch.text(transport, server.uri("/next"))).isEqualTo("/next");
 		assertThat(server.request("/next").connectionId()).isEqualTo(2);
 		assertThat(server.requestsOn(1)).extracting(RecordedRequest::target).hasSize(1);
-	}
-
-	/**
-	 * 1 GiB of known length, written in 64 KiB pieces: far more than socket buffers hold.
-	 */
-	private static final class EndlessBody implements Request.Body {
-
-		final AtomicLong written = new AtomicLong();
-
-		private final long length = 1L << 30;
-
-		@Override
-		public long contentLength() {
-			return this.length;
-		}
-
-		@Override
-		public void writeTo(OutputStream out) throws IOException {
-			byte[] piece = new byte[64 * 1024];
-			while (this.written.get() < this.length) {
-				int n = (int) Math.min(piece.length, this.length - this.written.get());
-				out.write(piece, 0, n);
-				this.written.addAndGet(n);
-			}
-		}
-
 	}
 
 }

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RecordedRequest;
+import dev.roundtrip.transport.testing.RecordingListener;
 import dev.roundtrip.transport.testing.ScriptedServer;
 import dev.roundtrip.transport.testing.ServerExchange;
 
@@ -40,7 +42,105 @@ class GzipTests {
 			assertThat(response.headers().contains("Content-Length")).isFalse();
 			assertThat(response.headers().get("Content-Type")).isEqualTo("text/plain");
 			assertThat(Fetch.readToEof(response)).isEqualTo(TEXT);
-			assertThat(server.requests().get(0).header("Accept-Encoding")).isEqualTo("gzip");
+			assertThat(server.requests().get(0).header("Accept-Encoding")).isEqualTo("gzip, deflate");
+		}
+	}
+
+	// Spring's JDK factory and Apache HttpClient 5 ask for and decode deflate too.
+	@Test
+	void zlibWrappedAndRawDeflateBodiesAreDecoded() throws Exception {
+		byte[] text = TEXT.getBytes(StandardCharsets.UTF_8);
+		for (boolean raw : new boolean[] { false, true }) {
+			byte[] deflated = deflate(text, raw);
+			try (ScriptedServer server = ScriptedServer
+				.start((ex) -> ex.respond(200, deflated, "Content-Encoding: deflate"));
+					Transport transport = Transport.builder().build();
+					Response response = transport.roundTrip(Request.get(server.uri("/")))) {
+				assertThat(response.headers().contains("Content-Encoding")).isFalse();
+				assertThat(Fetch.readToEof(response)).as(raw ? "raw deflate" : "zlib").isEqualTo(TEXT);
+			}
+		}
+	}
+
+	@Test
+	void aCodingTheTransportDidNotAskForIsPassedThroughUntouched() throws Exception {
+		byte[] body = "not really brotli".getBytes(StandardCharsets.UTF_8);
+		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, body, "Content-Encoding: br"));
+				Transport transport = Transport.builder().build();
+				Response response = transport.roundTrip(Request.get(server.uri("/")))) {
+			assertThat(response.headers().get("Content-Encoding")).isEqualTo("br");
+			assertThat(response.body().readAllBytes()).isEqualTo(body);
+		}
+	}
+
+	@Test
+	void anEmptyGzipBodyIsEmptyWhateverItsFraming() throws Exception {
+		try (ScriptedServer server = ScriptedServer.start((ex) -> {
+			switch (ex.target()) {
+				case "/length" -> ex.respond(200, new byte[0], "Content-Encoding: gzip");
+				case "/chunked" ->
+					ex.write(ServerExchange.head(200, -1, "Transfer-Encoding: chunked", "Content-Encoding: gzip")
+							+ "\r\n0\r\n\r\n");
+				default -> {
+					ex.write(ServerExchange.head(200, -1, "Connection: close", "Content-Encoding: gzip") + "\r\n");
+					ex.close();
+				}
+			}
+		}); Transport transport = Transport.builder().build()) {
+			for (String target : new String[] { "/length", "/chunked", "/until-close" }) {
+				try (Response response = transport.roundTrip(Request.get(server.uri(target)))) {
+					assertThat(response.body().readAllBytes()).as(target).isEmpty();
+				}
+			}
+		}
+	}
+
+	// DESIGN: bad gzip is an error and the connection is closed, not drained into the
+	// pool.
+	@Test
+	void aBodyThatIsNotValidGzipClosesItsConnection() throws Exception {
+		RecordingListener listener = new RecordingListener();
+		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200,
+				"plain text, not gzip".getBytes(StandardCharsets.UTF_8), "Content-Encoding: gzip"));
+				Transport transport = Transport.builder().listener(listener).build()) {
+			try (Response response = transport.roundTrip(Request.get(server.uri("/")))) {
+				assertThatThrownBy(() -> response.body().readAllBytes()).isInstanceOf(ZipException.class);
+			}
+			assertThat(transport.stats().idle()).isZero();
+			assertThat(transport.stats().active()).isZero();
+			assertThat(listener.events(RecordingListener.Kind.CLOSED)).extracting(RecordingListener.Event::reason)
+				.containsExactly(CloseReason.ERROR);
+			try (Response again = transport.roundTrip(
+					Request.builder("GET", server.uri("/again")).header("Accept-Encoding", "identity").build())) {
+				assertThat(again.body().readAllBytes()).hasSize(20);
+			}
+			assertThat(server.connectionIdsOfRequests()).containsExactly(1, 2);
+		}
+	}
+
+	// Go's multistream reader fails on anything after a member that is not a member;
+	// the outcome must not depend on which TCP segment the junk arrives in.
+	@Test
+	void bytesAfterTheGzipStreamAreAnErrorWhetherOrNotTheyArriveWithIt() throws Exception {
+		byte[] gzipped = gzip(TEXT.getBytes(StandardCharsets.UTF_8));
+		byte[] withJunk = Arrays.copyOf(gzipped, gzipped.length + 4);
+		System.arraycopy("junk".getBytes(StandardCharsets.US_ASCII), 0, withJunk, gzipped.length, 4);
+		try (ScriptedServer server = ScriptedServer.start((ex) -> {
+			if (ex.target().equals("/together")) {
+				ex.respond(200, withJunk, "Content-Encoding: gzip");
+				return;
+			}
+			ex.write(ServerExchange.head(200, withJunk.length, "Content-Encoding: gzip") + "\r\n");
+			ex.write(gzipped);
+			ex.write("junk");
+		}); Transport transport = Transport.builder().build()) {
+			for (String target : new String[] { "/together", "/apart" }) {
+				try (Response response = transport.roundTrip(Request.get(server.uri(target)))) {
+					assertThatThrownBy(() -> response.body().readAllBytes()).as(target)
+						.isInstanceOf(ZipException.class)
+						.hasMessage("response body has bytes after the end of its gzip stream");
+				}
+			}
 		}
 	}
 
@@ -178,6 +278,16 @@ class GzipTests {
 			assertThat(transport.stats().idle()).as("idle after reading response " + i).isEqualTo(1);
 		}
 		assertThat(server.requests()).extracting(RecordedRequest::connectionId).containsExactly(1, 1, 1);
+	}
+
+	static byte[] deflate(byte[] bytes, boolean raw) {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, raw);
+		deflater.setInput(bytes);
+		deflater.finish();
+		byte[] out = new byte[bytes.length + 64];
+		int n = deflater.deflate(out);
+		deflater.end();
+		return Arrays.copyOf(out, n);
 	}
 
 	static byte[] gzip(byte[] bytes) throws IOException {

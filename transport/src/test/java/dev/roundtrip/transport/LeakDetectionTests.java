@@ -284,7 +284,7 @@ class LeakDetectionTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, HELLO));
 				Transport transport = Transport.builder().maxConnsPerHost(1).build()) {
 			Response held = transport
-				.roundTrip(Request.builder("GET", server.uri("/timed")).timeout(Duration.ofMillis(50)).build());
+				.roundTrip(Request.builder("GET", server.uri("/timed")).timeout(Duration.ofMillis(500)).build());
 			server.awaitClientClosed(1, WAIT);
 			// The caller still holds the response (no leak, no GC): the deadline alone
 			// closed the connection.

@@ -153,7 +153,7 @@ class RealServerTests {
 					for (int size : new int[] { 1, 100_000 }) {
 						URI uri = this.tomcat.uri(DEFAULTS, "/gzip?size=" + size + "&length=" + length);
 						try (Response response = transport.roundTrip(get(uri))) {
-							assertThat(response.headers().get("X-Seen-Accept-Encoding")).isEqualTo("gzip");
+							assertThat(response.headers().get("X-Seen-Accept-Encoding")).isEqualTo("gzip, deflate");
 							assertThat(response.headers().get("Content-Encoding")).as("removed once decoded").isNull();
 							assertThat(response.headers().get("Content-Length")).as("removed once decoded").isNull();
 							assertThat(response.body().readAllBytes()).as(size + " bytes, length " + length)

@@ -143,7 +143,7 @@ final class Exchange {
 		}
 		this.headerBudget = settings.maxResponseHeaderBytes();
 		boolean closeAfter = settings.disableKeepAlives() || request.headers().containsToken("Connection", "close");
-		boolean askedForGzip = !settings.disableCompression() && !request.headers().contains("Accept-Encoding")
+		boolean askedForCompression = !settings.disableCompression() && !request.headers().contains("Accept-Encoding")
 				&& !request.headers().contains("Range") && !"HEAD".equals(request.method());
 		Request.Body body = request.body();
 		boolean expectContinue = body != null && body.contentLength() != 0
@@ -154,7 +154,7 @@ final class Exchange {
 		// Set when the request was not sent whole: the connection cannot carry another.
 		CloseReason incomplete = null;
 		try {
-			writeHead(sink, request, target, destination, settings.disableKeepAlives(), askedForGzip);
+			writeHead(sink, request, target, destination, settings.disableKeepAlives(), askedForCompression);
 			if (body != null && !expectContinue) {
 				BodyWriter.write(sink, body);
 			}
@@ -234,10 +234,16 @@ final class Exchange {
 			return new Response(request, head.protocol(), head.status(), head.reason(), headers,
 					InputStream.nullInputStream());
 		}
-		InputStream responseBody = ResponseBody.open(this, raw, afterBody, settings);
-		if (askedForGzip && "gzip".equalsIgnoreCase(trim(headers.get("Content-Encoding")))) {
+		ResponseBody responseBody = ResponseBody.open(this, raw, afterBody, settings);
+		InflatingBody.Coding coding = askedForCompression ? InflatingBody.Coding.of(headers.get("Content-Encoding"))
+				: null;
+		if (coding != null) {
+			// Go: the caller sees the decoded body, without the headers that described
+			// the
+			// encoded one.
 			headers = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
-			responseBody = new GzipBody(responseBody);
+			return new Response(request, head.protocol(), head.status(), head.reason(), headers,
+					new InflatingBody(responseBody, coding));
 		}
 		return new Response(request, head.protocol(), head.status(), head.reason(), headers, responseBody);
 	}
@@ -364,12 +370,8 @@ final class Exchange {
 		}
 	}
 
-	private static String trim(String value) {
-		return (value != null) ? value.trim() : null;
-	}
-
 	private void writeHead(Http1Sink sink, Request request, String target, Destination destination,
-			boolean disableKeepAlives, boolean askedForGzip) throws IOException {
+			boolean disableKeepAlives, boolean askedForCompression) throws IOException {
 		URI uri = request.uri();
 		RequestWriter.writeRequestLine(sink, request.method(), target);
 		Headers headers = request.headers();
@@ -416,8 +418,8 @@ final class Exchange {
 		if (disableKeepAlives && !userConnection) {
 			RequestWriter.writeHeader(sink, "Connection", "close");
 		}
-		if (askedForGzip) {
-			RequestWriter.writeHeader(sink, "Accept-Encoding", "gzip");
+		if (askedForCompression) {
+			RequestWriter.writeHeader(sink, "Accept-Encoding", InflatingBody.ACCEPT_ENCODING);
 		}
 		RequestWriter.endHeaders(sink);
 	}

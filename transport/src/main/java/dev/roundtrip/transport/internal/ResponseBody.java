@@ -27,7 +27,7 @@ import dev.roundtrip.transport.internal.http1.FixedLengthSource;
  * unread and unclosed, the {@link Cleaner} sees it become unreachable and closes the
  * connection as leaked.
  */
-final class ResponseBody extends InputStream {
+final class ResponseBody extends InputStream implements InflatingBody.EncodedSource {
 
 	private static final Cleaner CLEANER = Cleaner.create();
 
@@ -45,7 +45,7 @@ final class ResponseBody extends InputStream {
 		this.cleanable = detectLeaks ? CLEANER.register(this, state) : null;
 	}
 
-	static InputStream open(Exchange exchange, InputStream raw, CloseReason afterBody, TransportSettings settings) {
+	static ResponseBody open(Exchange exchange, InputStream raw, CloseReason afterBody, TransportSettings settings) {
 		State state = new State(exchange, raw, afterBody, settings);
 		return new ResponseBody(state, settings.leakDetection() != LeakDetection.DISABLED);
 	}
@@ -82,6 +82,41 @@ final class ResponseBody extends InputStream {
 	public int available() throws IOException {
 		try {
 			return this.state.available();
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
+	}
+
+	/**
+	 * A decoder reading this body found its content corrupt or truncated: the exchange
+	 * fails and the connection is closed, never drained back into the pool.
+	 */
+	@Override
+	public void decodeWith() {
+		this.state.decoded = true;
+	}
+
+	@Override
+	public void decodingFinished() {
+		try {
+			this.state.decodingFinished();
+			if (this.cleanable != null) {
+				this.cleanable.clean();
+			}
+		}
+		finally {
+			Reference.reachabilityFence(this);
+		}
+	}
+
+	@Override
+	public void failDecoding(IOException failure) {
+		try {
+			this.state.failDecoding(failure);
+			if (this.cleanable != null) {
+				this.cleanable.clean();
+			}
 		}
 		finally {
 			Reference.reachabilityFence(this);
@@ -160,6 +195,14 @@ final class ResponseBody extends InputStream {
 		 */
 		volatile boolean done;
 
+		/**
+		 * A decoder reads this body: the end of the encoded bytes does not end the
+		 * exchange, the decoder's verdict does ({@link #decodingFinished} or
+		 * {@link #failDecoding}), so a body whose content is corrupt closes its
+		 * connection. Set before the body is handed out.
+		 */
+		boolean decoded;
+
 		/** Why reading the body failed, thrown again by every later read. Reader only. */
 		private IOException failure;
 
@@ -215,7 +258,7 @@ final class ResponseBody extends InputStream {
 					}
 					throw (ex instanceof IOException io) ? io : new IOException(ex);
 				}
-				if (n == -1 || isComplete()) {
+				if ((n == -1 || isComplete()) && !this.decoded) {
 					// The last byte is read: the connection goes back now, before the
 					// caller asks again.
 					finish(this.afterBody);
@@ -236,6 +279,16 @@ final class ResponseBody extends InputStream {
 				return chunked.isComplete();
 			}
 			return false;
+		}
+
+		void failDecoding(IOException failure) {
+			if (claimDone()) {
+				this.failure = this.exchange.fail(failure, "decoding the response body");
+			}
+		}
+
+		void decodingFinished() {
+			finish(this.afterBody);
 		}
 
 		int available() throws IOException {

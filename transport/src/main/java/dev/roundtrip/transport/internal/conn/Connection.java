@@ -145,13 +145,14 @@ public final class Connection extends Pooled {
 	}
 
 	/**
-	 * Closes the socket if {@code exchange} still owns the connection: a cancel from
-	 * another thread. Blocked reads and writes of the owner then fail. The owner still
+	 * Closes the raw channel if {@code exchange} still owns the connection: a cancel from
+	 * another thread (the caller's, or the deadline thread's, which must never block).
+	 * Blocked reads and writes of the owner then fail, TLS or not. The owner still
 	 * releases the connection, which the pool then closes.
 	 */
 	public boolean abort(Object exchange) {
 		if (OWNER.compareAndSet(this, exchange, ABORTED)) {
-			closeSocket();
+			closeChannel();
 			return true;
 		}
 		return false;
@@ -252,8 +253,20 @@ public final class Connection extends Pooled {
 		}
 	}
 
+	/**
+	 * Closes the connection. An idle or released TLS connection says goodbye with
+	 * close_notify; one still owned, or aborted, is closed under its owner's feet: only
+	 * the raw channel, which never blocks and makes the owner's blocked read or write
+	 * fail. {@code SSLSocket.close()} would send close_notify and so wait for the output
+	 * lock a blocked writer holds: Go's {@code tls.Conn.Close} skips close_notify when a
+	 * write is in flight for the same reason.
+	 */
 	@Override
 	protected void closeSocket() {
+		if (this.owner != null || !(this.socket instanceof SSLSocket)) {
+			closeChannel();
+			return;
+		}
 		if (this.closed) {
 			return;
 		}
@@ -262,13 +275,25 @@ public final class Connection extends Pooled {
 			this.socket.close();
 		}
 		catch (IOException | RuntimeException ex) {
-			// Closing is best effort; the descriptor is released either way.
+			// Closing is best effort; the channel is closed below either way.
 		}
+		closeQuietly();
+	}
+
+	private void closeChannel() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		closeQuietly();
+	}
+
+	private void closeQuietly() {
 		try {
 			this.channel.close();
 		}
 		catch (IOException | RuntimeException ex) {
-			// As above.
+			// The descriptor is released either way.
 		}
 	}
 

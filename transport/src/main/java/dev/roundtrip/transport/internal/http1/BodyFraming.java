@@ -15,7 +15,7 @@ import dev.roundtrip.transport.Headers;
  * <li>{@code Transfer-Encoding} (ignored on HTTP/1.0, as Go does) must be exactly
  * {@code chunked}, once: other codings would reach the caller still encoded. With it
  * {@code Content-Length} is ignored, and its presence closes the connection afterwards, a
- * guard against request smuggling.
+ * guard against request smuggling; on HTTP/1.0 its mere presence does (RFC 9112 §6.1).
  * <li>{@code Content-Length}: identical values (several lines or a comma list) collapse
  * to one; differing ones, a sign, any non-digit, an empty value or one overflowing a
  * {@code long} are errors.
@@ -85,9 +85,12 @@ public final class BodyFraming {
 		boolean chunked = (head.versionMinor() == 1) && isChunked(headers);
 		boolean hasContentLength = headers.contains("Content-Length");
 		long contentLength = (hasContentLength && !chunked) ? contentLength(headers) : -1;
+		// RFC 9112 §6.1: Transfer-Encoding on HTTP/1.0, or beside Content-Length, means
+		// framing a smuggler could exploit: this response is read, the connection is not
+		// trusted with another.
 		boolean mustClose = headers.containsToken("Connection", "close")
 				|| (head.versionMinor() == 0 && !headers.containsToken("Connection", "keep-alive"))
-				|| (chunked && hasContentLength);
+				|| (chunked && hasContentLength) || (head.versionMinor() == 0 && headers.contains("Transfer-Encoding"));
 		int status = head.status();
 		if (status < 200 || status == 204 || status == 304 || "HEAD".equals(requestMethod)
 				|| ("CONNECT".equals(requestMethod) && status < 300)) {

@@ -249,8 +249,11 @@ public final class ChunkedSource extends InputStream {
 	}
 
 	/**
-	 * Consumes the CRLF (or bare LF) after a chunk's data; false if it is not buffered
-	 * and must not block.
+	 * Consumes the CRLF after a chunk's data; false if it is not buffered and must not
+	 * block. Exactly CRLF: the bare-LF allowance of RFC 9112 §2.2 covers the start line
+	 * and field lines, not chunk data (§7.1), so a chunk size that is one too large reads
+	 * the data's own CR as data and then fails here instead of returning a corrupted
+	 * body.
 	 */
 	private boolean readDataEnd(boolean mayBlock) throws IOException {
 		if (!mayBlock) {
@@ -262,9 +265,9 @@ public final class ChunkedSource extends InputStream {
 		int b = this.source.read();
 		if (b == '\r') {
 			b = this.source.read();
-		}
-		if (b == '\n') {
-			return true;
+			if (b == '\n') {
+				return true;
+			}
 		}
 		if (b < 0) {
 			throw new EOFException("chunked response body ended before its last chunk");

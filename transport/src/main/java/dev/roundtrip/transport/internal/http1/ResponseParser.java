@@ -69,11 +69,13 @@ public final class ResponseParser {
 				|| (length > 8 && isDigit(line[start + 8]))) {
 			throw malformedStatusLine(line, start, end, "the version must be HTTP/<digit>.<digit>");
 		}
-		if (line[start + 5] != '1' || line[start + 7] > '1') {
+		if (line[start + 5] != '1') {
 			throw new ProtocolException("unsupported HTTP version in status line " + Excerpt.of(line, start, end)
-					+ ": only HTTP/1.0 and HTTP/1.1 are supported");
+					+ ": only HTTP/1.x is supported");
 		}
-		int versionMinor = line[start + 7] - '0';
+		// RFC 9110 §2.5: a 1.x above 1.1 is processed as the highest minor version we
+		// support.
+		int versionMinor = Math.min(1, line[start + 7] - '0');
 		if (length < 9 || line[start + 8] != ' ') {
 			throw malformedStatusLine(line, start, end, "the version must be followed by a space");
 		}

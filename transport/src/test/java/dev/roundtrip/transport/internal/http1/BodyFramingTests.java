@@ -125,12 +125,17 @@ class BodyFramingTests {
 	}
 
 	@Test
-	void transferEncodingIsIgnoredOnHttp10() throws IOException {
+	void transferEncodingOnHttp10IsIgnoredForFramingButClosesTheConnection() throws IOException {
+		// RFC 9112 §6.1: the framing is faulty; read the message, then close.
 		BodyFraming withLength = framing("GET",
 				"HTTP/1.0 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\nConnection: keep-alive\r\n");
 		assertThat(withLength.kind()).isEqualTo(Kind.FIXED);
 		assertThat(withLength.length()).isEqualTo(3);
-		assertThat(withLength.mustClose()).isFalse();
+		assertThat(withLength.mustClose()).isTrue();
+		BodyFraming chunkedWithLength = framing("GET",
+				"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\nConnection: keep-alive\r\n");
+		assertThat(chunkedWithLength.kind()).isEqualTo(Kind.FIXED);
+		assertThat(chunkedWithLength.mustClose()).isTrue();
 		BodyFraming withoutLength = framing("GET", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n");
 		assertThat(withoutLength.kind()).isEqualTo(Kind.UNTIL_CLOSE);
 		assertThat(withoutLength.mustClose()).isTrue();

@@ -122,10 +122,28 @@ class ChunkedSourceTests {
 	}
 
 	@Test
-	void bareLfLineEndsAreAccepted() throws IOException {
-		ChunkedSource body = new ChunkedSource(source("3\nabc\n0\nX-T: 1\n\n"), MAX_TRAILER);
+	void bareLfEndsSizeAndTrailerLines() throws IOException {
+		ChunkedSource body = new ChunkedSource(source("3\nabc\r\n0\nX-T: 1\n\n"), MAX_TRAILER);
 		assertThat(readAll(body)).isEqualTo("abc");
 		assertThat(body.trailers()).isEqualTo(Headers.of("X-T", "1"));
+	}
+
+	@Test
+	void bareLfAfterChunkDataIsRejected() {
+		// RFC 9112 §7.1: chunk data is followed by CRLF; the bare-LF allowance is for
+		// lines.
+		ChunkedSource body = new ChunkedSource(source("3\r\nabc\n0\r\n\r\n"), MAX_TRAILER);
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> readAll(body))
+			.withMessage("malformed chunked body: chunk data is not followed by CRLF (found LF)");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "6\r\nhello\r\n0\r\n\r\n", "7\r\nello, \r\n6\r\nworld!\r\n0\r\n\r\n" })
+	void chunkSizeOneTooLargeFailsInsteadOfReturningTheCrAsData(String wire) throws IOException {
+		ChunkedSource body = new ChunkedSource(source(wire), MAX_TRAILER);
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> readAll(body))
+			.withMessageStartingWith("malformed chunked body: chunk data is not followed by CRLF");
+		assertThat(body.isComplete()).isFalse();
 	}
 
 	@Test

@@ -116,11 +116,22 @@ class ResponseParserTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.1" })
-	void onlyHttp10AndHttp11AreSupported(String version) {
+	@ValueSource(strings = { "HTTP/2.0", "HTTP/0.9", "HTTP/3.1" })
+	void onlyHttp1xIsSupported(String version) {
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parse(version + " 200 OK\r\n\r\n"))
-			.withMessage("unsupported HTTP version in status line \"" + version
-					+ " 200 OK\": only HTTP/1.0 and HTTP/1.1 are supported");
+			.withMessage(
+					"unsupported HTTP version in status line \"" + version + " 200 OK\": only HTTP/1.x is supported");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "HTTP/1.2", "HTTP/1.9" })
+	void minorVersionAbove11IsProcessedAsHttp11(String version) throws IOException {
+		// RFC 9110 §2.5: a recipient processes a higher minor version as the highest it
+		// supports.
+		ResponseHead response = parse(version + " 200 OK\r\nContent-Length: 0\r\n\r\n");
+		assertThat(response.versionMinor()).isEqualTo(1);
+		assertThat(response.protocol()).isEqualTo("HTTP/1.1");
+		assertThat(response.status()).isEqualTo(200);
 	}
 
 	@Test
