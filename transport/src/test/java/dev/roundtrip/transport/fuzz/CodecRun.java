@@ -145,6 +145,10 @@ final class CodecRun {
 			readToEnd(body, bytes);
 		}
 		catch (IOException ex) {
+			if (decoding && guard.decodingFailure == null && guard.failure == null) {
+				throw new AssertionError("decoding failed with " + describe(ex)
+						+ " but the exchange was not failed: the connection could go back to the pool", ex);
+			}
 			expectFailureAgain(body, ex);
 			outcome.fail(classify(ex, decoding), describe(ex), decoding ? null : bytes.toByteArray());
 			return false;
@@ -153,9 +157,9 @@ final class CodecRun {
 			outcome.fail(Outcome.Failure.TOO_LARGE, "more than " + MAX_BODY_BYTES + " body bytes", null);
 			return false;
 		}
-		if (!guard.done) {
-			throw new AssertionError("the body read to its end but its framing did not end: the connection is"
-					+ " neither given back nor closed");
+		if (decoding ? !guard.decodingFinished : !guard.done) {
+			throw new AssertionError("the body read to its end but its " + (decoding ? "decoder" : "framing")
+					+ " did not say so: the connection is neither given back nor closed");
 		}
 		boolean untilClose = framing.kind() == BodyFraming.Kind.UNTIL_CLOSE;
 		Headers trailers = (raw instanceof ChunkedSource chunked) ? chunked.trailers() : Headers.EMPTY;
@@ -266,13 +270,19 @@ final class CodecRun {
 	 * the framing reports its end. A {@code RuntimeException} from the codec is not
 	 * wrapped here, so that it fails the run.
 	 */
-	private static final class Guard extends InputStream {
+	private static final class Guard extends InputStream implements ContentDecoding.Source {
 
 		private final InputStream raw;
 
 		boolean done;
 
 		private IOException failure;
+
+		/** A decoder reads this body and said it decoded to the end. */
+		boolean decodingFinished;
+
+		/** A decoder reads this body and said it failed. */
+		IOException decodingFailure;
 
 		Guard(InputStream raw) {
 			this.raw = raw;
@@ -324,6 +334,22 @@ final class CodecRun {
 		@Override
 		public int available() throws IOException {
 			return this.done ? 0 : this.raw.available();
+		}
+
+		@Override
+		public void decodingFinished() {
+			if (this.decodingFailure != null || this.failure != null) {
+				throw new AssertionError("decoding finished after a failure");
+			}
+			this.decodingFinished = true;
+		}
+
+		@Override
+		public void failDecoding(IOException failure) {
+			if (this.decodingFinished) {
+				throw new AssertionError("decoding failed after it finished", failure);
+			}
+			this.decodingFailure = failure;
 		}
 
 	}

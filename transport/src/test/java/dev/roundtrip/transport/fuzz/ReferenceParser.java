@@ -39,9 +39,12 @@ import dev.roundtrip.transport.fuzz.Outcome.Field;
  * all, the connection is closed after the message (§6.1, §6.3); {@code Content-Length}
  * values must all be the same decimal number; chunk data is followed by CRLF exactly
  * (§7.1);
- * <li>gzip (RFC 1952) is decoded when the first {@code Content-Encoding} is {@code gzip}
- * and there is a body: an empty body is empty, concatenated members are decoded, anything
- * else after the last member is an error.
+ * <li>content is decoded when there is a body and the first {@code Content-Encoding} is
+ * {@code gzip}, {@code x-gzip} or {@code deflate}: an empty body is empty; gzip (RFC
+ * 1952) members may follow each other, anything else after one is an error, reserved
+ * flags are an error, the header CRC is skipped (as §2.3.1.2 allows); deflate is a zlib
+ * stream (RFC 1950) or a raw one (RFC 1951) when the first two bytes are no zlib header,
+ * and nothing may follow it.
  * </ul>
  */
 final class ReferenceParser {
@@ -183,7 +186,9 @@ final class ReferenceParser {
 					reusable);
 		}
 		String encoding = first(headers, "content-encoding");
-		boolean gzip = !"HEAD".equals(this.method) && encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+		encoding = (encoding != null) ? encoding.trim().toLowerCase(Locale.ROOT) : "";
+		boolean deflate = encoding.equals("deflate");
+		boolean gzip = encoding.equals("gzip") || encoding.equals("x-gzip") || deflate;
 		byte[] body;
 		List<Field> trailers = List.of();
 		long end;
@@ -221,17 +226,17 @@ final class ReferenceParser {
 			if (afterFirstMember(partial)) {
 				this.touched.add(KnownDefect.BYTES_AFTER_GZIP_MEMBER);
 			}
-			throw new Reject(tooLarge(partial) ? Failure.TOO_LARGE : Failure.DECODING,
+			throw new Reject(tooLarge(partial, deflate) ? Failure.TOO_LARGE : Failure.DECODING,
 					"framing failed under gzip: " + reject.getMessage());
 		}
 		if (gzip) {
 			if (body.length == 0) {
 				this.touched.add(KnownDefect.EMPTY_GZIP_BODY);
 			}
-			if (afterFirstMember(body)) {
+			if (!deflate && afterFirstMember(body)) {
 				this.touched.add(KnownDefect.BYTES_AFTER_GZIP_MEMBER);
 			}
-			body = gunzip(body);
+			body = deflate ? inflate(body, this.touched) : gunzip(body);
 			headers = new ArrayList<>(headers);
 			headers
 				.removeIf((field) -> field.name().equals("content-encoding") || field.name().equals("content-length"));
@@ -400,9 +405,14 @@ final class ReferenceParser {
 		return elements(fields, name).stream().anyMatch(token::equalsIgnoreCase);
 	}
 
-	private static boolean tooLarge(byte[] gzip) {
+	private static boolean tooLarge(byte[] encoded, boolean deflate) {
 		try {
-			gunzip(gzip);
+			if (deflate) {
+				inflate(encoded, EnumSet.noneOf(KnownDefect.class));
+			}
+			else {
+				gunzip(encoded);
+			}
 			return false;
 		}
 		catch (Reject reject) {
@@ -433,7 +443,6 @@ final class ReferenceParser {
 	/** Decodes the member at {@code p} into {@code out}; where it ends. */
 	private static int memberEnd(byte[] gzip, int p, ByteArrayOutputStream out) throws Reject {
 		{
-			int start = p;
 			if (gzip.length - p < 10) {
 				throw new Reject(Failure.DECODING, "gzip header cut short");
 			}
@@ -441,6 +450,9 @@ final class ReferenceParser {
 				throw new Reject(Failure.DECODING, "not a gzip member");
 			}
 			int flags = gzip[p + 3] & 0xff;
+			if ((flags & 0xe0) != 0) {
+				throw new Reject(Failure.DECODING, "reserved gzip flags");
+			}
 			p += 10;
 			if ((flags & 4) != 0) {
 				if (gzip.length - p < 2) {
@@ -461,42 +473,19 @@ final class ReferenceParser {
 				if (p + 2 > gzip.length) {
 					throw new Reject(Failure.DECODING, "gzip header CRC cut short");
 				}
-				CRC32 crc = new CRC32();
-				crc.update(gzip, start, p - start);
-				if ((crc.getValue() & 0xffff) != ((gzip[p] & 0xff) | (gzip[p + 1] & 0xff) << 8)) {
-					throw new Reject(Failure.DECODING, "gzip header CRC");
-				}
+				// RFC 1952 §2.3.1.2 lets a decompressor skip the header CRC, and the
+				// project does.
 				p += 2;
 			}
 			if (p > gzip.length) {
 				throw new Reject(Failure.DECODING, "gzip header cut short");
 			}
-			Inflater inflater = new Inflater(true);
+			int before = out.size();
+			p = inflateInto(gzip, p, true, out);
 			CRC32 crc = new CRC32();
-			long size = 0;
-			try {
-				inflater.setInput(gzip, p, gzip.length - p);
-				byte[] buffer = new byte[8192];
-				while (!inflater.finished()) {
-					int n = inflater.inflate(buffer);
-					if (n == 0 && !inflater.finished()) {
-						throw new Reject(Failure.DECODING, "deflate data cut short");
-					}
-					out.write(buffer, 0, n);
-					crc.update(buffer, 0, n);
-					size += n;
-					if (out.size() > CodecRun.MAX_BODY_BYTES) {
-						throw new Reject(Failure.TOO_LARGE, "body too large");
-					}
-				}
-				p = gzip.length - inflater.getRemaining();
-			}
-			catch (DataFormatException ex) {
-				throw new Reject(Failure.DECODING, "deflate data: " + ex.getMessage());
-			}
-			finally {
-				inflater.end();
-			}
+			byte[] decoded = out.toByteArray();
+			crc.update(decoded, before, decoded.length - before);
+			long size = decoded.length - before;
 			if (gzip.length - p < 8) {
 				throw new Reject(Failure.DECODING, "gzip trailer cut short");
 			}
@@ -508,6 +497,53 @@ final class ReferenceParser {
 			p += 8;
 		}
 		return p;
+	}
+
+	/**
+	 * RFC 9110 §8.4.1.2 deflate: a zlib stream (RFC 1950), or as the project also
+	 * accepts, a raw RFC 1951 stream when the first two bytes are no zlib header; nothing
+	 * may follow it; an empty input is an empty body.
+	 */
+	static byte[] inflate(byte[] deflate, Set<KnownDefect> touched) throws Reject {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		if (deflate.length == 0) {
+			return out.toByteArray();
+		}
+		boolean zlib = deflate.length >= 2 && (deflate[0] & 0x0f) == 8 && ((deflate[0] & 0xff) >>> 4) <= 7
+				&& (((deflate[0] & 0xff) << 8) | (deflate[1] & 0xff)) % 31 == 0;
+		if (!zlib) {
+			touched.add(KnownDefect.RAW_DEFLATE_SHORT_READS);
+		}
+		if (inflateInto(deflate, 0, !zlib, out) != deflate.length) {
+			throw new Reject(Failure.DECODING, "bytes after the deflate stream");
+		}
+		return out.toByteArray();
+	}
+
+	/** Inflates the stream at {@code p} into {@code out}; where it ends. */
+	private static int inflateInto(byte[] in, int p, boolean raw, ByteArrayOutputStream out) throws Reject {
+		Inflater inflater = new Inflater(raw);
+		try {
+			inflater.setInput(in, p, in.length - p);
+			byte[] buffer = new byte[8192];
+			while (!inflater.finished()) {
+				int n = inflater.inflate(buffer);
+				if (n == 0 && !inflater.finished()) {
+					throw new Reject(Failure.DECODING, "deflate data cut short or needs a dictionary");
+				}
+				out.write(buffer, 0, n);
+				if (out.size() > CodecRun.MAX_BODY_BYTES) {
+					throw new Reject(Failure.TOO_LARGE, "body too large");
+				}
+			}
+			return in.length - inflater.getRemaining();
+		}
+		catch (DataFormatException ex) {
+			throw new Reject(Failure.DECODING, "deflate data: " + ex.getMessage());
+		}
+		finally {
+			inflater.end();
+		}
 	}
 
 	private static long le32(byte[] b, int p) {

@@ -68,16 +68,27 @@ class ResponseFuzzTests {
 		check(concat(ascii(head), wireOf(input)), input);
 	}
 
+	/** The target's bytes are a gzip body, framed as {@link #encodedBody} says. */
+	@FuzzTest(maxDuration = "10m")
+	void gzipBody(byte[] input) {
+		encodedBody(input, "gzip");
+	}
+
+	/** The target's bytes are a deflate body, framed as {@link #encodedBody} says. */
+	@FuzzTest(maxDuration = "10m")
+	void deflateBody(byte[] input) {
+		encodedBody(input, "deflate");
+	}
+
 	/**
 	 * The target's bytes are the encoded body; the last configuration byte picks its
 	 * framing: exact {@code Content-Length}, chunked (in chunks of the first socket read
 	 * size, some with extensions, and a trailer), delimited by close, or exact length
 	 * followed by a second response on the same connection.
 	 */
-	@FuzzTest(maxDuration = "10m")
-	void gzipBody(byte[] input) {
+	private static void encodedBody(byte[] input, String coding) {
 		byte[] encoded = wireOf(input);
-		String head = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n";
+		String head = "HTTP/1.1 200 OK\r\nContent-Encoding: " + coding + "\r\n";
 		byte[] wire = switch (config(input, 7) % 4) {
 			case 0 -> concat(ascii(head + "Content-Length: " + encoded.length + "\r\n\r\n"), encoded);
 			case 1 -> concat(ascii(head + "Transfer-Encoding: chunked\r\n\r\n"),
