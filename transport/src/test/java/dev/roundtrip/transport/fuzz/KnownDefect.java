@@ -34,10 +34,12 @@ enum KnownDefect {
 			"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\nx"),
 
 	/**
-	 * A raw deflate body (no zlib wrapper) read in small pieces fails as truncated: the
-	 * decoder asks for more input while the inflater still holds output.
+	 * {@code InflatingBody} asks for more input while the inflater still holds output for
+	 * a small read: a raw deflate body read in small pieces fails as truncated, and a
+	 * gzip body cut in its trailer fails "in its compressed data" or "in its trailer" as
+	 * the caller's reads fall.
 	 */
-	RAW_DEFLATE_SHORT_READS(null);
+	INFLATER_OUTPUT_PENDING(null);
 
 	private final byte[] reproducer;
 

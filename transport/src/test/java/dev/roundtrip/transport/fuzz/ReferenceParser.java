@@ -226,7 +226,7 @@ final class ReferenceParser {
 			if (afterFirstMember(partial)) {
 				this.touched.add(KnownDefect.BYTES_AFTER_GZIP_MEMBER);
 			}
-			throw new Reject(tooLarge(partial, deflate) ? Failure.TOO_LARGE : Failure.DECODING,
+			throw new Reject(tooLarge(partial, deflate, this.touched) ? Failure.TOO_LARGE : Failure.DECODING,
 					"framing failed under gzip: " + reject.getMessage());
 		}
 		if (gzip) {
@@ -236,7 +236,7 @@ final class ReferenceParser {
 			if (!deflate && afterFirstMember(body)) {
 				this.touched.add(KnownDefect.BYTES_AFTER_GZIP_MEMBER);
 			}
-			body = deflate ? inflate(body, this.touched) : gunzip(body);
+			body = deflate ? inflate(body, this.touched) : gunzip(body, this.touched);
 			headers = new ArrayList<>(headers);
 			headers
 				.removeIf((field) -> field.name().equals("content-encoding") || field.name().equals("content-length"));
@@ -405,13 +405,13 @@ final class ReferenceParser {
 		return elements(fields, name).stream().anyMatch(token::equalsIgnoreCase);
 	}
 
-	private static boolean tooLarge(byte[] encoded, boolean deflate) {
+	private static boolean tooLarge(byte[] encoded, boolean deflate, Set<KnownDefect> touched) {
 		try {
 			if (deflate) {
-				inflate(encoded, EnumSet.noneOf(KnownDefect.class));
+				inflate(encoded, touched);
 			}
 			else {
-				gunzip(encoded);
+				gunzip(encoded, touched);
 			}
 			return false;
 		}
@@ -423,7 +423,7 @@ final class ReferenceParser {
 	/** Whether bytes follow the end of the first gzip member. */
 	private static boolean afterFirstMember(byte[] gzip) {
 		try {
-			return memberEnd(gzip, 0, new ByteArrayOutputStream()) < gzip.length;
+			return memberEnd(gzip, 0, new ByteArrayOutputStream(), EnumSet.noneOf(KnownDefect.class)) < gzip.length;
 		}
 		catch (Reject reject) {
 			return false;
@@ -431,17 +431,18 @@ final class ReferenceParser {
 	}
 
 	/** RFC 1952, one member or more; an empty input is an empty body. */
-	static byte[] gunzip(byte[] gzip) throws Reject {
+	static byte[] gunzip(byte[] gzip, Set<KnownDefect> touched) throws Reject {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		int p = 0;
 		while (p < gzip.length) {
-			p = memberEnd(gzip, p, out);
+			p = memberEnd(gzip, p, out, touched);
 		}
 		return out.toByteArray();
 	}
 
 	/** Decodes the member at {@code p} into {@code out}; where it ends. */
-	private static int memberEnd(byte[] gzip, int p, ByteArrayOutputStream out) throws Reject {
+	private static int memberEnd(byte[] gzip, int p, ByteArrayOutputStream out, Set<KnownDefect> touched)
+			throws Reject {
 		{
 			if (gzip.length - p < 10) {
 				throw new Reject(Failure.DECODING, "gzip header cut short");
@@ -487,6 +488,7 @@ final class ReferenceParser {
 			crc.update(decoded, before, decoded.length - before);
 			long size = decoded.length - before;
 			if (gzip.length - p < 8) {
+				touched.add(KnownDefect.INFLATER_OUTPUT_PENDING);
 				throw new Reject(Failure.DECODING, "gzip trailer cut short");
 			}
 			long crcValue = le32(gzip, p);
@@ -512,7 +514,7 @@ final class ReferenceParser {
 		boolean zlib = deflate.length >= 2 && (deflate[0] & 0x0f) == 8 && ((deflate[0] & 0xff) >>> 4) <= 7
 				&& (((deflate[0] & 0xff) << 8) | (deflate[1] & 0xff)) % 31 == 0;
 		if (!zlib) {
-			touched.add(KnownDefect.RAW_DEFLATE_SHORT_READS);
+			touched.add(KnownDefect.INFLATER_OUTPUT_PENDING);
 		}
 		if (inflateInto(deflate, 0, !zlib, out) != deflate.length) {
 			throw new Reject(Failure.DECODING, "bytes after the deflate stream");
