@@ -37,11 +37,12 @@ public final class Transport implements AutoCloseable {
 	private Transport(Builder builder) {
 		TransportSettings settings = new TransportSettings(builder.maxIdleConns, builder.maxIdleConnsPerHost,
 				builder.maxConnsPerHost, builder.idleConnTimeout, builder.disableKeepAlives, builder.disableCompression,
-				builder.dialTimeout, builder.tcpKeepAlive, builder.tlsHandshakeTimeout, builder.responseHeaderTimeout,
-				builder.expectContinueTimeout, builder.readTimeout, builder.maxResponseHeaderBytes,
-				builder.writeBufferSize, builder.readBufferSize, builder.maxConnLifetime, builder.honorKeepAliveHeader,
-				builder.drainOnCloseMaxBytes, builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy,
-				builder.proxyFromEnvironment, builder.hosts);
+				builder.dialTimeout, builder.dialFallbackDelay, builder.tcpKeepAlive, builder.tlsHandshakeTimeout,
+				builder.responseHeaderTimeout, builder.expectContinueTimeout, builder.readTimeout,
+				builder.maxResponseHeaderBytes, builder.writeBufferSize, builder.readBufferSize,
+				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
+				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
+				builder.hosts);
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
 				builder.nanoClock);
 	}
@@ -66,14 +67,18 @@ public final class Transport implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every idle connection; connections in use are left to finish. Go:
+	 * Closes every idle connection; connections in use are left to finish, and those
+	 * returned before the next request starts are closed too. Go:
 	 * {@code (*Transport).CloseIdleConnections}.
 	 */
 	public void closeIdleConnections() {
-		this.engine.pool().closeIdle(destination -> true);
+		this.engine.pool().closeIdle();
 	}
 
-	/** Closes the idle connections of the destinations that match. */
+	/**
+	 * Closes the idle connections of the destinations that match; connections of any
+	 * destination returned afterwards are pooled as usual.
+	 */
 	public void closeIdleConnections(Predicate<Destination> destinations) {
 		this.engine.pool().closeIdle(Objects.requireNonNull(destinations, "destinations"));
 	}
@@ -119,6 +124,8 @@ public final class Transport implements AutoCloseable {
 		private boolean disableCompression = this.d.disableCompression();
 
 		private Duration dialTimeout = this.d.dialTimeout();
+
+		private Duration dialFallbackDelay = this.d.dialFallbackDelay();
 
 		private Duration tcpKeepAlive = this.d.tcpKeepAlive();
 
@@ -172,6 +179,7 @@ public final class Transport implements AutoCloseable {
 			this.disableKeepAlives = settings.disableKeepAlives();
 			this.disableCompression = settings.disableCompression();
 			this.dialTimeout = settings.dialTimeout();
+			this.dialFallbackDelay = settings.dialFallbackDelay();
 			this.tcpKeepAlive = settings.tcpKeepAlive();
 			this.tlsHandshakeTimeout = settings.tlsHandshakeTimeout();
 			this.responseHeaderTimeout = settings.responseHeaderTimeout();
@@ -240,9 +248,21 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
-		/** {@code dial-timeout}: TCP connect; zero = none. Default 30s. */
+		/**
+		 * {@code dial-timeout}: resolving the host and connecting, over all its
+		 * addresses; zero = none. Default 30s.
+		 */
 		public Builder dialTimeout(Duration dialTimeout) {
 			this.dialTimeout = Objects.requireNonNull(dialTimeout, "dial-timeout");
+			return this;
+		}
+
+		/**
+		 * {@code dial-fallback-delay}: how long to wait for the first address family
+		 * before racing the other (RFC 8305); negative = no race. Default 300ms.
+		 */
+		public Builder dialFallbackDelay(Duration dialFallbackDelay) {
+			this.dialFallbackDelay = Objects.requireNonNull(dialFallbackDelay, "dial-fallback-delay");
 			return this;
 		}
 

@@ -23,8 +23,13 @@ import java.util.Map;
  * {@code Connection: close}. Default false. Go: {@code DisableKeepAlives}
  * @param disableCompression do not ask for gzip. Default false. Go:
  * {@code DisableCompression}
- * @param dialTimeout TCP connect limit. Zero = none. Default 30s. Go:
- * {@code Dialer.Timeout}
+ * @param dialTimeout limit on resolving the host and connecting TCP, shared by the
+ * addresses tried: each gets an equal part of what is left, but at least 2 s where the
+ * limit allows. Zero = none. Default 30s. Go: {@code Dialer.Timeout}
+ * @param dialFallbackDelay how long a dial to a host with both IPv6 and IPv4 addresses
+ * waits for the first family before racing the other (Happy Eyeballs, RFC 8305). Zero
+ * races at once; negative tries the addresses one after another. Default 300ms. Go:
+ * {@code Dialer.FallbackDelay}
  * @param tcpKeepAlive idle time before TCP keep-alive probes on a socket. Zero = probes
  * off. Default 30s. Go: {@code Dialer.KeepAlive}
  * @param tlsHandshakeTimeout zero = none. Default 10s. Go: {@code TLSHandshakeTimeout}
@@ -59,7 +64,7 @@ import java.util.Map;
  */
 public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost,
 		Duration idleConnTimeout, boolean disableKeepAlives, boolean disableCompression, Duration dialTimeout,
-		Duration tcpKeepAlive, Duration tlsHandshakeTimeout, Duration responseHeaderTimeout,
+		Duration dialFallbackDelay, Duration tcpKeepAlive, Duration tlsHandshakeTimeout, Duration responseHeaderTimeout,
 		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
 		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
 		Duration drainOnCloseTimeout, LeakDetection leakDetection, URI proxy, boolean proxyFromEnvironment,
@@ -67,9 +72,9 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 
 	/** The defaults, as listed above. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90), false,
-			false, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
-			Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true, 64 * 1024,
-			Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of());
+			false, Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(10),
+			Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true,
+			64 * 1024, Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of());
 
 	public TransportSettings {
 		if (maxIdleConns < 0) {
@@ -81,6 +86,9 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		}
 		checkNotNegative(idleConnTimeout, "idle-conn-timeout");
 		checkNotNegative(dialTimeout, "dial-timeout");
+		if (dialFallbackDelay == null) {
+			throw new IllegalArgumentException("dial-fallback-delay must be set (negative disables the fallback)");
+		}
 		checkNotNegative(tcpKeepAlive, "tcp-keep-alive");
 		checkNotNegative(tlsHandshakeTimeout, "tls-handshake-timeout");
 		checkNotNegative(responseHeaderTimeout, "response-header-timeout");

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.Background;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RecordingListener;
 import dev.roundtrip.transport.testing.ScriptedServer;
@@ -62,6 +63,52 @@ class RetryTests {
 			assertThat(listener.events(RecordingListener.Kind.ACQUIRED)).extracting(RecordingListener.Event::reused)
 				.as("first request dials, second reuses, its retry dials")
 				.containsExactly(false, true, false);
+		}
+	}
+
+	// Go retries only when no byte of a response arrived (it peeks one byte first): a
+	// status line followed by a reset is an answer begun, not a stale connection.
+	@Test
+	void getIsNotRetriedAfterPartOfTheResponseHeadArrived() throws Exception {
+		try (ScriptedServer server = ScriptedServer.start((ex) -> {
+			if (ex.requestIndex() == 2) {
+				ex.write("HTTP/1.1 200 OK\r\n");
+				ex.reset();
+				return;
+			}
+			ex.respond(200, ex.method() + " " + ex.target() + " on " + ex.connectionId());
+		}); Transport transport = Transport.builder().build()) {
+			assertThat(Fetch.text(transport, server.uri("/1"))).isEqualTo("GET /1 on 1");
+			assertThatThrownBy(() -> Fetch.text(transport, server.uri("/2"))).isInstanceOf(IOException.class);
+			assertThat(requestsSeen(server)).containsExactly("GET /1 on 1", "GET /2 on 1");
+			assertThat(server.acceptedConnections()).isEqualTo(1);
+		}
+	}
+
+	// DESIGN 2.3: an interrupt is a cancel. ClosedByInterruptException is a
+	// ClosedChannelException, and was once taken for a server closing the connection.
+	@Test
+	void interruptedCallOnAReusedConnectionIsNotRetriedAndNamesItsStage() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		RecordingListener listener = new RecordingListener();
+		try (ScriptedServer server = ScriptedServer.start((ex) -> {
+			if (ex.requestIndex() == 2) {
+				ex.hangUntil(release);
+				return;
+			}
+			ex.respond(200, ex.method() + " " + ex.target() + " on " + ex.connectionId());
+		}); Transport transport = Transport.builder().listener(listener).build()) {
+			assertThat(Fetch.text(transport, server.uri("/1"))).isEqualTo("GET /1 on 1");
+			Background<String> call = Background.start("call", () -> Fetch.text(transport, server.uri("/2")));
+			server.awaitRequests(2, WAIT);
+			call.thread().interrupt();
+			Throwable failure = call.failure(WAIT);
+			release.countDown();
+			assertThat(failure).isInstanceOf(CanceledException.class)
+				.hasMessageContaining("interrupted")
+				.hasMessageContaining("waiting for the response headers");
+			assertThat(listener.events(RecordingListener.Kind.DIAL_STARTED)).as("no new dial").hasSize(1);
+			assertThat(server.acceptedConnections()).isEqualTo(1);
 		}
 	}
 

@@ -1,15 +1,21 @@
 package dev.roundtrip.transport;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.Test;
 
+import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.Background;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RawServer;
 import dev.roundtrip.transport.testing.TestCertificates;
@@ -82,7 +88,7 @@ class TlsTests {
 					.sslContext(TestCertificates.clientContextTrusting(TestCertificates.otherHost()))
 					.build()) {
 			assertThatThrownBy(() -> transport.roundTrip(Request.get(server.uri("https", "/"))))
-				.isInstanceOf(SSLException.class)
+				.isInstanceOf(SSLHandshakeException.class)
 				.hasMessageContaining("TLS handshake with https://127.0.0.1:" + server.port() + " failed")
 				.hasMessageContaining("No subject alternative names matching IP address 127.0.0.1");
 			assertThat(transport.stats().open()).isZero();
@@ -106,12 +112,64 @@ class TlsTests {
 	void untrustedCertificateIsRejectedAndNothingIsPooled() throws Exception {
 		try (RawServer server = httpsServer(TestCertificates.loopback());
 				Transport transport = Transport.builder().build()) {
+			// The JDK's type is kept (Spring Boot's SSL bundle tests catch it), with the
+			// destination added.
 			assertThatThrownBy(() -> transport.roundTrip(Request.get(server.uri("https", "/"))))
-				.isInstanceOf(SSLException.class)
+				.isInstanceOf(SSLHandshakeException.class)
 				.hasMessageContaining("TLS handshake with https://127.0.0.1:" + server.port() + " failed")
-				.hasMessageContaining("PKIX path building failed");
+				.hasMessageContaining("PKIX path building failed")
+				.hasCauseInstanceOf(SSLHandshakeException.class);
 			assertThat(transport.stats().open()).isZero();
 			assertThat(transport.stats().destinations()).isEmpty();
+		}
+	}
+
+	// Go: TLSHandshakeTimeout is one deadline for the whole handshake. As a limit per
+	// read, a server trickling its handshake a byte at a time stretched it without end.
+	@Test
+	void tlsHandshakeTimeoutIsOneDeadlineNotALimitPerRead() throws Exception {
+		try (RawServer tls = httpsServer(TestCertificates.loopback());
+				RawServer trickle = RawServer.start((conn) -> relayTrickling(conn, tls.port()));
+				Transport transport = Transport.builder()
+					.sslContext(TestCertificates.clientContextTrusting(TestCertificates.loopback()))
+					.tlsHandshakeTimeout(Duration.ofMillis(500))
+					.build()) {
+			Background<String> call = Background.start("handshake",
+					() -> Fetch.text(transport, trickle.uri("https", "/")));
+			Throwable failure = call.failure(Await.PROMPTLY);
+			assertThat(failure)
+				.isInstanceOfSatisfying(TransportTimeoutException.class,
+						(ex) -> assertThat(ex.limit()).isEqualTo(TransportTimeoutException.Limit.TLS_HANDSHAKE))
+				.hasMessageContaining("timed out after 500 ms (tls-handshake-timeout)");
+			assertThat(transport.stats().open()).isZero();
+		}
+	}
+
+	/**
+	 * Relays a connection to the TLS server on {@code port}, passing the server's bytes
+	 * on one every 20 ms: each read gets a byte long before any per-read limit, the whole
+	 * handshake takes tens of seconds.
+	 */
+	private static void relayTrickling(RawServer.Conn client, int port) throws Exception {
+		try (Socket upstream = new Socket("127.0.0.1", port)) {
+			Thread requests = new Thread(() -> {
+				try {
+					client.in().transferTo(upstream.getOutputStream());
+				}
+				catch (IOException ex) {
+					// The client went away.
+				}
+			}, "trickle-requests");
+			requests.setDaemon(true);
+			requests.start();
+			InputStream responses = upstream.getInputStream();
+			int b;
+			while ((b = responses.read()) >= 0) {
+				client.out().write(b);
+				client.out().flush();
+				// Pacing, the point of this server: not a wait for anything.
+				Thread.sleep(20);
+			}
 		}
 	}
 

@@ -69,10 +69,16 @@ public class RoundtripTransportProperties implements Validator {
 	private boolean disableCompression = false;
 
 	/**
-	 * Limit on establishing a TCP connection, overridden by
-	 * spring.http.clients.connect-timeout; 0 means none.
+	 * Limit on resolving the host and establishing a TCP connection, shared by the
+	 * addresses tried, overridden by spring.http.clients.connect-timeout; 0 means none.
 	 */
 	private Duration dialTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long a dial to a host with IPv6 and IPv4 addresses waits for the first family
+	 * before racing the other (Happy Eyeballs); negative tries them one after another.
+	 */
+	private Duration dialFallbackDelay = Duration.ofMillis(300);
 
 	/**
 	 * Idle time before TCP keep-alive probes are sent on a connection; 0 turns the probes
@@ -155,7 +161,8 @@ public class RoundtripTransportProperties implements Validator {
 		this.hosts.forEach((authority, host) -> hostSettings.put(authority, host.toSettings(authority)));
 		return new TransportSettings(this.maxIdleConns, this.maxIdleConnsPerHost, this.maxConnsPerHost,
 				required(this.idleConnTimeout, "idle-conn-timeout"), this.disableKeepAlives, this.disableCompression,
-				required(this.dialTimeout, "dial-timeout"), required(this.tcpKeepAlive, "tcp-keep-alive"),
+				required(this.dialTimeout, "dial-timeout"), required(this.dialFallbackDelay, "dial-fallback-delay"),
+				required(this.tcpKeepAlive, "tcp-keep-alive"),
 				required(this.tlsHandshakeTimeout, "tls-handshake-timeout"),
 				required(this.responseHeaderTimeout, "response-header-timeout"),
 				required(this.expectContinueTimeout, "expect-continue-timeout"),
@@ -264,6 +271,14 @@ public class RoundtripTransportProperties implements Validator {
 
 	public void setDialTimeout(Duration dialTimeout) {
 		this.dialTimeout = dialTimeout;
+	}
+
+	public Duration getDialFallbackDelay() {
+		return this.dialFallbackDelay;
+	}
+
+	public void setDialFallbackDelay(Duration dialFallbackDelay) {
+		this.dialFallbackDelay = dialFallbackDelay;
 	}
 
 	public Duration getTcpKeepAlive() {

@@ -66,7 +66,8 @@ public final class Engine {
 		this.sslContext = sslContext;
 		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
-		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies);
+		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, this.watchdog,
+				this.dialExecutor);
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
 				this.dialExecutor, new SafeListener(listener), nanoClock);
 	}

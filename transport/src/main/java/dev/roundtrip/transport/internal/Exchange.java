@@ -100,10 +100,10 @@ final class Exchange {
 	private long headerBudget;
 
 	/**
-	 * Whether any byte of a response head has arrived: after that, a failure is never a
-	 * stale connection.
+	 * {@link Http1Source#bytesReceived()} when the exchange began: once any byte of a
+	 * response has arrived, a failure is never a stale connection (Go peeks one byte).
 	 */
-	private boolean headSeen;
+	private long receivedBefore;
 
 	/**
 	 * Guarded by being called from the owner's thread, or the cleaner once the body is
@@ -135,6 +135,7 @@ final class Exchange {
 	 */
 	Response run(Request request, Destination destination, String target) throws IOException {
 		this.call.attach(this.conn);
+		this.receivedBefore = this.conn.source().bytesReceived();
 		TransportSettings settings = this.engine.settings();
 		int readTimeout = this.engine.readTimeoutMillis(request);
 		this.conn.timing().readTimeout(readTimeout);
@@ -266,7 +267,7 @@ final class Exchange {
 	 */
 	private ResponseHead writeFailed(Throwable ex, long writtenBefore, int readTimeoutMillis, ResponseHead answered)
 			throws IOException {
-		if (ex instanceof BodyWriter.BodyFailure || this.call.isCanceled()) {
+		if (ex instanceof BodyWriter.BodyFailure || this.call.isCanceled() || isInterrupt(ex)) {
 			// The body's own fault, or a cancel: neither is retried nor answered.
 			throw fail(ex, "writing the request");
 		}
@@ -274,7 +275,7 @@ final class Exchange {
 			return answered;
 		}
 		if (this.conn.sink().bytesWritten() == writtenBefore) {
-			if (ex instanceof IOException) {
+			if (ex instanceof IOException && !isInterrupt(ex)) {
 				this.retry = Retry.NOTHING_WRITTEN;
 			}
 			throw fail(ex, "writing the request");
@@ -481,7 +482,6 @@ final class Exchange {
 		if (head == null) {
 			return null;
 		}
-		this.headSeen = true;
 		if (head.status() < 200 && head.status() != 101) {
 			this.headerBudget -= head.headBytes();
 			if (this.headerBudget <= 0) {
@@ -497,7 +497,7 @@ final class Exchange {
 	 * connection, Go retries.
 	 */
 	private EOFException serverClosedBeforeResponse() {
-		if (!this.headSeen) {
+		if (!responseBytesSeen()) {
 			this.retry = Retry.SERVER_CLOSED_IDLE;
 		}
 		return new EOFException("Server closed " + this.conn + " before sending a response to " + this.call.request());
@@ -505,23 +505,31 @@ final class Exchange {
 
 	/**
 	 * A read failed. Before any byte of a response (Go peeks one byte first), a dropped
-	 * connection counts as the server closing it while idle. The parser's EOFException
-	 * means part of a head arrived; so do bytes left in the buffer.
+	 * connection counts as the server closing it while idle; after one, even a status
+	 * line cut short, the server has begun to answer and the request is not sent again.
 	 */
 	private void noteFirstReadFailure(IOException ex) {
-		boolean bytesSeen = this.headSeen || ex instanceof EOFException || this.conn.source().buffered() > 0;
-		if (!bytesSeen && isConnectionDrop(ex) && !this.call.isCanceled()) {
+		if (!responseBytesSeen() && isConnectionDrop(ex) && !this.call.isCanceled()) {
 			this.retry = Retry.SERVER_CLOSED_IDLE;
 		}
 	}
 
+	private boolean responseBytesSeen() {
+		return this.conn.source().bytesReceived() != this.receivedBefore;
+	}
+
 	/**
 	 * A reset or abrupt close on the first read of a reused connection: Go retries these
-	 * like a clean EOF.
+	 * like a clean EOF. An interrupt is a cancel, even when it surfaces as the channel
+	 * closing ({@link ClosedByInterruptException} is a {@code ClosedChannelException}).
 	 */
-	private static boolean isConnectionDrop(IOException ex) {
+	static boolean isConnectionDrop(IOException ex) {
 		return !(ex instanceof ProtocolException) && !(ex instanceof InterruptedIOException)
-				&& !(ex instanceof TransportTimeoutException);
+				&& !(ex instanceof TransportTimeoutException) && !isInterrupt(ex);
+	}
+
+	static boolean isInterrupt(Throwable ex) {
+		return ex instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
 	}
 
 	private void applyKeepAlive(String value) {

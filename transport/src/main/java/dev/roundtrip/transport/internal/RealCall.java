@@ -2,8 +2,6 @@ package dev.roundtrip.transport.internal;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Comparator;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -21,22 +19,11 @@ import dev.roundtrip.transport.internal.conn.Connection;
  * the connection it uses, so a cancel closes exactly the connection this call holds and
  * no other. Go: {@code (*Transport).roundTrip}.
  */
-final class RealCall implements Call, BooleanSupplier {
-
-	static final Comparator<RealCall> BY_DEADLINE = Comparator.comparingLong(RealCall::deadlineNanos)
-		.thenComparingLong((call) -> call.sequence);
-
-	private static final AtomicLong SEQUENCE = new AtomicLong();
+final class RealCall extends Watchdog.Deadline implements Call, BooleanSupplier {
 
 	private final Engine engine;
 
 	private final Request request;
-
-	/**
-	 * Orders calls with equal deadlines in the watchdog; taken only by calls that have a
-	 * deadline.
-	 */
-	private long sequence;
 
 	private volatile boolean executed;
 
@@ -79,7 +66,6 @@ final class RealCall implements Call, BooleanSupplier {
 		}
 		if (this.request.timeout() != null) {
 			this.deadlineNanos = System.nanoTime() + this.request.timeout().toNanos();
-			this.sequence = SEQUENCE.incrementAndGet();
 			this.engine.watchdog().watch(this);
 		}
 		boolean handedOff = false;
@@ -118,7 +104,9 @@ final class RealCall implements Call, BooleanSupplier {
 			}
 			catch (IOException ex) {
 				Exchange.Retry retry = exchange.retry();
-				if (retried || !reused || !retry.allows(this.request) || isCanceled()) {
+				// An interrupt is a cancel: never retried, never a new dial.
+				if (retried || !reused || !retry.allows(this.request) || isCanceled()
+						|| Thread.currentThread().isInterrupted()) {
 					throw ex;
 				}
 				retried = true;
@@ -168,7 +156,8 @@ final class RealCall implements Call, BooleanSupplier {
 		interruptWork();
 	}
 
-	void deadlineExpired() {
+	@Override
+	protected void expire() {
 		this.deadlineExpired = true;
 		interruptWork();
 	}
@@ -211,7 +200,8 @@ final class RealCall implements Call, BooleanSupplier {
 		return this.deadlineExpired;
 	}
 
-	long deadlineNanos() {
+	@Override
+	protected long deadlineNanos() {
 		return this.deadlineNanos;
 	}
 

@@ -1,18 +1,41 @@
 package dev.roundtrip.transport.internal;
 
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Enforces whole-call deadlines ({@link dev.roundtrip.transport.Request#timeout()}). One
- * daemon thread sleeps until the earliest deadline and cancels the calls past theirs; a
- * blocked write cannot be interrupted any other way. Calls without a deadline never come
- * here, so the common path pays nothing.
+ * Enforces deadlines that a blocked socket operation cannot enforce itself: whole-call
+ * deadlines ({@link dev.roundtrip.transport.Request#timeout()}) and TLS handshakes. One
+ * daemon thread sleeps until the earliest deadline and expires what is past it; a blocked
+ * write cannot be interrupted any other way. What expires must never block (it closes
+ * channels, never TLS sockets), or every later deadline would wait behind it. Calls
+ * without a deadline never come here, so the common path pays nothing.
  */
-final class Watchdog {
+public final class Watchdog {
 
-	private final ConcurrentSkipListSet<RealCall> calls = new ConcurrentSkipListSet<>(RealCall.BY_DEADLINE);
+	/** Something with a deadline. */
+	public abstract static class Deadline {
+
+		private static final AtomicLong SEQUENCE = new AtomicLong();
+
+		private static final Comparator<Deadline> ORDER = Comparator.comparingLong(Deadline::deadlineNanos)
+			.thenComparingLong((deadline) -> deadline.sequence);
+
+		/** Orders equal deadlines; taken when first watched. */
+		private long sequence;
+
+		/** The {@link System#nanoTime()} by which {@link #expire()} runs. */
+		protected abstract long deadlineNanos();
+
+		/** Called on the watchdog's thread once the deadline has passed; never blocks. */
+		protected abstract void expire();
+
+	}
+
+	private final ConcurrentSkipListSet<Deadline> calls = new ConcurrentSkipListSet<>(Deadline.ORDER);
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -24,7 +47,10 @@ final class Watchdog {
 	// guarded by lock
 	private boolean stopped;
 
-	void watch(RealCall call) {
+	public void watch(Deadline call) {
+		if (call.sequence == 0) {
+			call.sequence = Deadline.SEQUENCE.incrementAndGet();
+		}
 		this.calls.add(call);
 		if (firstOrNull() == call) {
 			this.lock.lock();
@@ -48,7 +74,7 @@ final class Watchdog {
 	/**
 	 * The call with the nearest deadline; other threads add and remove calls at any time.
 	 */
-	private RealCall firstOrNull() {
+	private Deadline firstOrNull() {
 		try {
 			return this.calls.first();
 		}
@@ -57,7 +83,7 @@ final class Watchdog {
 		}
 	}
 
-	void unwatch(RealCall call) {
+	public void unwatch(Deadline call) {
 		this.calls.remove(call);
 	}
 
@@ -74,7 +100,7 @@ final class Watchdog {
 
 	private void run() {
 		for (;;) {
-			RealCall expired = null;
+			Deadline expired = null;
 			this.lock.lock();
 			try {
 				if (this.stopped && this.calls.isEmpty()) {
@@ -83,7 +109,7 @@ final class Watchdog {
 					this.thread = null;
 					return;
 				}
-				RealCall first = firstOrNull();
+				Deadline first = firstOrNull();
 				if (first == null) {
 					this.changed.await();
 				}
@@ -105,7 +131,13 @@ final class Watchdog {
 				this.lock.unlock();
 			}
 			if (expired != null) {
-				expired.deadlineExpired();
+				try {
+					expired.expire();
+				}
+				catch (RuntimeException | Error ex) {
+					// An expiry never throws by contract; if one does, later deadlines
+					// still fire.
+				}
 			}
 		}
 	}

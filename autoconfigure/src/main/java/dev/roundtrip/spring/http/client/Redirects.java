@@ -134,14 +134,7 @@ final class Redirects {
 		catch (URISyntaxException ex) {
 			throw new IOException("Redirect from " + base + " has a Location that is not a URI: " + location, ex);
 		}
-		if (reference.isAbsolute()) {
-			return reference;
-		}
-		if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
-			// URI.resolve would glue a relative path straight onto the authority.
-			base = base.resolve("/");
-		}
-		return base.resolve(reference);
+		return UriReference.resolve(base, reference);
 	}
 
 	/**

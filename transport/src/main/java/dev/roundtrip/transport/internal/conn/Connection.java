@@ -105,7 +105,9 @@ public final class Connection extends Pooled {
 		this.localAddress = (InetSocketAddress) channel.getLocalAddress();
 		this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
 		this.input = new TimedInput(socket.getInputStream(), socket, destination.toString());
-		OutputStream out = socket.getOutputStream();
+		// Plain: straight to the channel, which counts what a failed write sent. TLS: the
+		// TLS socket, where a failed write counts in full.
+		OutputStream out = (socket instanceof SSLSocket) ? socket.getOutputStream() : new ChannelOutput(channel);
 		this.source = new Http1Source(this.input, readBufferSize);
 		this.sink = new Http1Sink(out, writeBufferSize);
 		if (socket instanceof SSLSocket ssl) {

@@ -1,6 +1,7 @@
 package dev.roundtrip.transport.internal.conn;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,8 +11,14 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -19,8 +26,11 @@ import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLKeyException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSocket;
 
 import dev.roundtrip.transport.Destination;
@@ -28,6 +38,7 @@ import dev.roundtrip.transport.TransportSettings;
 import dev.roundtrip.transport.TransportTimeoutException;
 import dev.roundtrip.transport.TransportTimeoutException.Limit;
 import dev.roundtrip.transport.internal.ProxyConfig;
+import dev.roundtrip.transport.internal.Watchdog;
 import dev.roundtrip.transport.internal.pool.ConnectionPool;
 import dev.roundtrip.transport.internal.pool.Pooled;
 
@@ -52,18 +63,24 @@ public final class Dialer implements ConnectionPool.Dialer {
 
 	private final ProxyConfig proxies;
 
+	private final Watchdog watchdog;
+
+	private final ExecutorService lookups;
+
 	private final AtomicLong ids = new AtomicLong();
 
-	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock) {
-		this(settings, hostnameVerifier, clock, ProxyConfig.NONE);
-	}
-
+	/**
+	 * @param watchdog enforces TLS handshake deadlines
+	 * @param lookups runs host name lookups, so that a dial can stop waiting for one
+	 */
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
-			ProxyConfig proxies) {
+			ProxyConfig proxies, Watchdog watchdog, ExecutorService lookups) {
 		this.settings = settings;
 		this.hostnameVerifier = hostnameVerifier;
 		this.clock = clock;
 		this.proxies = proxies;
+		this.watchdog = watchdog;
+		this.lookups = lookups;
 	}
 
 	@Override
@@ -78,7 +95,7 @@ public final class Dialer implements ConnectionPool.Dialer {
 				if (proxy != null) {
 					ProxyTunnel.open(socket, destination, proxy.authorization(), connectTimeoutMillis);
 				}
-				socket = handshake(socket, destination);
+				socket = handshake(channel, socket, destination);
 			}
 			Connection connection = new Connection(this.ids.incrementAndGet(), destination, channel, socket,
 					this.clock.getAsLong(), this.settings.readBufferSize(), this.settings.writeBufferSize());
@@ -93,14 +110,55 @@ public final class Dialer implements ConnectionPool.Dialer {
 	}
 
 	/**
-	 * Connects to each address of {@code host} in turn until one answers, all within the
-	 * timeout.
+	 * Resolves {@code host} and connects to one of its addresses, all within
+	 * {@code timeoutMillis} (0 = none): the addresses of the first family in turn, each
+	 * with its share of the time left ({@link DialRace}), racing the other family after
+	 * {@code dial-fallback-delay}. Go: {@code (*sysDialer).dialParallel}.
 	 * @param role {@code "proxy "} or empty, for messages
 	 */
 	SocketChannel connect(String host, int port, int timeoutMillis, String role) throws IOException {
-		InetAddress[] addresses;
+		long start = System.nanoTime();
+		long deadline = (timeoutMillis > 0) ? start + timeoutMillis * 1_000_000L : 0;
+		List<InetAddress> addresses = resolve(host, deadline, timeoutMillis, role);
+		return new DialRace(host, port, role, timeoutMillis, deadline, fallbackDelayNanos(), this::configure)
+			.connect(addresses);
+	}
+
+	private long fallbackDelayNanos() {
+		Duration delay = this.settings.dialFallbackDelay();
+		return delay.isNegative() ? -1 : Math.min(delay.toNanos(), Long.MAX_VALUE / 4);
+	}
+
+	/**
+	 * The host's addresses, looked up within the dial's deadline: a lookup the resolver
+	 * does not answer in time is abandoned, not waited for ({@code getAllByName} cannot
+	 * be interrupted, so it runs on a thread of its own). IP literals are not looked up.
+	 */
+	private List<InetAddress> resolve(String host, long deadline, int timeoutMillis, String role) throws IOException {
 		try {
-			addresses = InetAddress.getAllByName(host);
+			if (deadline == 0 || isIpLiteral(host)) {
+				return List.of(InetAddress.getAllByName(host));
+			}
+			Future<InetAddress[]> lookup = this.lookups.submit(() -> InetAddress.getAllByName(host));
+			try {
+				return List.of(lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+			}
+			catch (TimeoutException ex) {
+				lookup.cancel(true);
+				throw new TransportTimeoutException(Limit.DIAL, "Resolving " + role + "host " + host
+						+ " timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
+			}
+			catch (InterruptedException ex) {
+				lookup.cancel(true);
+				Thread.currentThread().interrupt();
+				throw new InterruptedIOException("Interrupted while resolving " + role + "host " + host);
+			}
+			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof UnknownHostException unknown) {
+					throw unknown;
+				}
+				throw new IOException("Cannot resolve " + role + "host " + host + ": " + ex.getCause(), ex.getCause());
+			}
 		}
 		catch (UnknownHostException ex) {
 			UnknownHostException failure = new UnknownHostException(
@@ -108,41 +166,19 @@ public final class Dialer implements ConnectionPool.Dialer {
 			failure.initCause(ex);
 			throw failure;
 		}
-		long deadline = (timeoutMillis > 0) ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
-		IOException last = null;
-		for (InetAddress address : addresses) {
-			int remaining = 0;
-			if (deadline != 0) {
-				remaining = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-				if (deadline - System.nanoTime() <= 0) {
-					break;
-				}
-			}
-			SocketChannel channel = SocketChannel.open();
-			try {
-				configure(channel);
-				channel.socket().connect(new InetSocketAddress(address, port), remaining);
-				return channel;
-			}
-			catch (SocketTimeoutException ex) {
-				channel.close();
-				last = new TransportTimeoutException(Limit.DIAL,
-						"Connect to " + role + address.getHostAddress() + ":" + port + " (" + host
-								+ ") timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
-			}
-			catch (IOException ex) {
-				channel.close();
-				ConnectException failure = new ConnectException("Connect to " + role + address.getHostAddress() + ":"
-						+ port + " (" + host + ") failed: " + ex.getMessage());
-				failure.initCause(ex);
-				last = failure;
+	}
+
+	private static boolean isIpLiteral(String host) {
+		if (host.indexOf(':') >= 0) {
+			return true;
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (!(c >= '0' && c <= '9') && c != '.') {
+				return false;
 			}
 		}
-		if (last == null) {
-			last = new TransportTimeoutException(Limit.DIAL, "Connect to " + role + host + ":" + port
-					+ " timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
-		}
-		throw last;
+		return !host.isEmpty();
 	}
 
 	private void configure(SocketChannel channel) throws IOException {
@@ -182,7 +218,7 @@ public final class Dialer implements ConnectionPool.Dialer {
 	 * TLS over {@code plain}: SNI, RFC 2818 hostname verification, handshake within its
 	 * timeout.
 	 */
-	Socket handshake(Socket plain, Destination destination) throws IOException {
+	Socket handshake(SocketChannel channel, Socket plain, Destination destination) throws IOException {
 		SSLContext context = destination.sslContext();
 		if (context == null) {
 			try {
@@ -204,20 +240,33 @@ public final class Dialer implements ConnectionPool.Dialer {
 		parameters.setApplicationProtocols(new String[] { "http/1.1" });
 		ssl.setSSLParameters(parameters);
 		int timeout = (int) Math.min(Integer.MAX_VALUE, this.settings.tlsHandshakeTimeout().toMillis());
-		ssl.setSoTimeout(timeout);
+		// One deadline for the whole handshake, not a limit per read: a server trickling
+		// handshake bytes must not stretch it. When it passes, the raw channel is closed.
+		HandshakeDeadline deadline = (timeout > 0) ? new HandshakeDeadline(channel, timeout) : null;
+		if (deadline != null) {
+			this.watchdog.watch(deadline);
+		}
 		try {
 			ssl.startHandshake();
 		}
-		catch (SocketTimeoutException ex) {
+		catch (IOException ex) {
 			ssl.close();
-			throw new TransportTimeoutException(Limit.TLS_HANDSHAKE, "TLS handshake with " + destination
-					+ " timed out after " + timeout + " ms (" + Limit.TLS_HANDSHAKE.setting() + ")");
+			if (deadline != null && deadline.fired) {
+				TransportTimeoutException failure = new TransportTimeoutException(Limit.TLS_HANDSHAKE,
+						"TLS handshake with " + destination + " timed out after " + timeout + " ms ("
+								+ Limit.TLS_HANDSHAKE.setting() + ")");
+				failure.initCause(ex);
+				throw failure;
+			}
+			if (ex instanceof SSLException ssle) {
+				throw withContext(ssle, "TLS handshake with " + destination + " failed: " + ex.getMessage());
+			}
+			throw ex;
 		}
-		catch (SSLException ex) {
-			ssl.close();
-			SSLException failure = new SSLException("TLS handshake with " + destination + " failed: " + ex.getMessage(),
-					ex);
-			throw failure;
+		finally {
+			if (deadline != null) {
+				this.watchdog.unwatch(deadline);
+			}
 		}
 		if (this.hostnameVerifier != null && !this.hostnameVerifier.verify(destination.host(), ssl.getSession())) {
 			ssl.close();
@@ -239,6 +288,63 @@ public final class Dialer implements ConnectionPool.Dialer {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * {@code failure}'s message with the destination added, keeping its type: callers
+	 * (Spring Boot's SSL bundle tests among them) catch {@link SSLHandshakeException}.
+	 */
+	static SSLException withContext(SSLException failure, String message) {
+		SSLException withContext;
+		if (failure instanceof SSLHandshakeException) {
+			withContext = new SSLHandshakeException(message);
+		}
+		else if (failure instanceof SSLPeerUnverifiedException) {
+			withContext = new SSLPeerUnverifiedException(message);
+		}
+		else if (failure instanceof SSLProtocolException) {
+			withContext = new SSLProtocolException(message);
+		}
+		else if (failure instanceof SSLKeyException) {
+			withContext = new SSLKeyException(message);
+		}
+		else {
+			withContext = new SSLException(message);
+		}
+		withContext.initCause(failure);
+		return withContext;
+	}
+
+	/** Closes the raw channel of a handshake that took too long. */
+	private static final class HandshakeDeadline extends Watchdog.Deadline {
+
+		private final SocketChannel channel;
+
+		private final long deadlineNanos;
+
+		volatile boolean fired;
+
+		HandshakeDeadline(SocketChannel channel, int timeoutMillis) {
+			this.channel = channel;
+			this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+		}
+
+		@Override
+		protected long deadlineNanos() {
+			return this.deadlineNanos;
+		}
+
+		@Override
+		protected void expire() {
+			this.fired = true;
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// The handshake fails either way.
+			}
+		}
+
 	}
 
 }

@@ -42,8 +42,7 @@ public final class Http1Sink {
 		if (len > this.buffer.length - this.count) {
 			flushBuffer();
 			if (len >= this.buffer.length) {
-				this.out.write(b, off, len);
-				this.bytesWritten += len;
+				writeOut(b, off, len);
 				return;
 			}
 		}
@@ -79,8 +78,11 @@ public final class Http1Sink {
 	}
 
 	/**
-	 * The bytes handed to the stream so far, counted once each write to it has returned;
-	 * bytes still in the buffer, and those of a write that threw, are not counted.
+	 * The bytes that may have reached the peer: every write to the stream that returned,
+	 * and of one that threw, what an {@link ExactCount} stream says it sent, else all of
+	 * it. So a request counts as "nothing written" only when nothing can have gone out,
+	 * which is what makes it safe to send again. Bytes still in the buffer are not
+	 * counted.
 	 */
 	public long bytesWritten() {
 		return this.bytesWritten;
@@ -93,10 +95,32 @@ public final class Http1Sink {
 
 	private void flushBuffer() throws IOException {
 		if (this.count > 0) {
-			this.out.write(this.buffer, 0, this.count);
-			this.bytesWritten += this.count;
+			int count = this.count;
 			this.count = 0;
+			writeOut(this.buffer, 0, count);
 		}
+	}
+
+	private void writeOut(byte[] b, int off, int len) throws IOException {
+		try {
+			this.out.write(b, off, len);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.bytesWritten += (this.out instanceof ExactCount exact) ? exact.sentByLastWrite() : len;
+			throw ex;
+		}
+		this.bytesWritten += len;
+	}
+
+	/**
+	 * A stream that knows how many bytes of a write that threw reached the socket.
+	 * Without it, a failed write counts in full.
+	 */
+	public interface ExactCount {
+
+		/** The bytes of the last write that the socket took, even if it then threw. */
+		long sentByLastWrite();
+
 	}
 
 }

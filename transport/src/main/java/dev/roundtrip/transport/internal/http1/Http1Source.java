@@ -63,12 +63,23 @@ public final class Http1Source {
 
 	private byte[] spill;
 
+	/** Every byte read from the stream over the connection's life. */
+	private long bytesReceived;
+
 	public Http1Source(InputStream in, int bufferSize) {
 		this.in = Objects.requireNonNull(in, "in");
 		if (bufferSize < 1) {
 			throw new IllegalArgumentException("bufferSize must be positive, was " + bufferSize);
 		}
 		this.buffer = new byte[bufferSize];
+	}
+
+	/**
+	 * The bytes read from the stream so far, buffered or not: whether any byte of a
+	 * response has arrived decides whether a failed request may be retried.
+	 */
+	public long bytesReceived() {
+		return this.bytesReceived;
 	}
 
 	/** The number of bytes already buffered: readable without touching the stream. */
@@ -89,7 +100,11 @@ public final class Http1Source {
 		}
 		if (this.pos == this.limit) {
 			if (len >= this.buffer.length) {
-				return this.in.read(b, off, len);
+				int n = this.in.read(b, off, len);
+				if (n > 0) {
+					this.bytesReceived += n;
+				}
+				return n;
 			}
 			if (fill() < 0) {
 				return -1;
@@ -153,6 +168,7 @@ public final class Http1Source {
 		while (n == 0);
 		if (n > 0) {
 			this.limit = n;
+			this.bytesReceived += n;
 		}
 		return n;
 	}
@@ -233,6 +249,7 @@ public final class Http1Source {
 				return (seen == 0) ? LINE_EOF : LINE_TRUNCATED;
 			}
 			this.limit += n;
+			this.bytesReceived += n;
 		}
 	}
 

@@ -711,14 +711,30 @@ public final class ConnectionPool {
 	}
 
 	/**
-	 * Closes the idle connections of matching destinations, and until the next acquire,
-	 * connections returned by exchanges in flight. Go: {@code CloseIdleConnections}.
+	 * Closes every idle connection, and until the next acquire, connections returned by
+	 * exchanges in flight. Go: {@code CloseIdleConnections}.
+	 */
+	public void closeIdle() {
+		closeIdle((destination) -> true, true);
+	}
+
+	/**
+	 * Closes the idle connections of matching destinations. Connections returned later
+	 * are pooled as usual: Go's "until the next acquire" rule belongs to the whole-pool
+	 * call, and applied here it would close returning connections of destinations that
+	 * did not match.
 	 */
 	public void closeIdle(Predicate<Destination> destinations) {
+		closeIdle(destinations, false);
+	}
+
+	private void closeIdle(Predicate<Destination> destinations, boolean all) {
 		Outbox out = null;
 		this.lock.lock();
 		try {
-			this.closeIdleRequested = true;
+			if (all) {
+				this.closeIdleRequested = true;
+			}
 			for (HostPool host : new ArrayList<>(this.hosts.values())) {
 				if (!destinations.test(host.destination)) {
 					continue;
