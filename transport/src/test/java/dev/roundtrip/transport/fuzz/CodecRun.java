@@ -171,8 +171,13 @@ final class CodecRun {
 
 	/**
 	 * Where the codec stands on the wire: handed out by the socket, less what it buffers.
+	 * The connection's own count of bytes received (which decides retries) must agree.
 	 */
 	private long position() {
+		if (this.source.bytesReceived() != this.socket.handedOut()) {
+			throw new AssertionError("the connection counts " + this.source.bytesReceived()
+					+ " bytes received, the socket handed out " + this.socket.handedOut());
+		}
 		return this.socket.handedOut() - this.source.buffered();
 	}
 

@@ -41,6 +41,9 @@ enum KnownDefect {
 	 */
 	INFLATER_OUTPUT_PENDING(null);
 
+	/** What {@link #INFLATER_OUTPUT_PENDING} says when it strikes. */
+	static final String SYMPTOM = "truncated: it ended in its compressed data";
+
 	private final byte[] reproducer;
 
 	private volatile Boolean open;

@@ -110,7 +110,7 @@ class ResponseFuzzTests {
 			return;
 		}
 		Outcome whole = CodecRun.run(wire, Reading.whole(method, maxHeaderBytes));
-		if (!whole.agreesWith(reference)) {
+		if (!whole.agreesWith(reference) && !knownSymptom(whole, reference)) {
 			throw new AssertionError(report("the codec and the reference parser disagree", wire,
 					Reading.whole(method, maxHeaderBytes), reference, whole));
 		}
@@ -130,10 +130,22 @@ class ResponseFuzzTests {
 
 	private static void same(byte[] wire, Outcome expected, Reading reading) {
 		Outcome actual = CodecRun.run(wire, reading);
-		if (!actual.equals(expected)) {
+		if (!actual.equals(expected) && !knownSymptom(expected, actual)) {
 			throw new AssertionError(
 					report("the outcome depends on how the bytes arrive or are read", wire, reading, expected, actual));
 		}
+	}
+
+	/**
+	 * Whether, in a campaign, two outcomes differ by the symptom of a defect on record
+	 * that is still open.
+	 */
+	private static boolean knownSymptom(Outcome one, Outcome other) {
+		return FUZZING && KnownDefect.INFLATER_OUTPUT_PENDING.isOpen() && (hasSymptom(one) || hasSymptom(other));
+	}
+
+	private static boolean hasSymptom(Outcome outcome) {
+		return outcome.failureDetail != null && outcome.failureDetail.contains(KnownDefect.SYMPTOM);
 	}
 
 	/** The reading the configuration bytes give. */
