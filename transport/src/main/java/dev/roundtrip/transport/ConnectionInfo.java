@@ -35,4 +35,12 @@ public interface ConnectionInfo {
 	/** The negotiated cipher suite, or {@code null} for plain HTTP. */
 	String cipherSuite();
 
+	/**
+	 * How long the TLS handshake took when the connection was dialed, in nanoseconds; -1
+	 * for plain HTTP (or when not known).
+	 */
+	default long tlsHandshakeNanos() {
+		return -1;
+	}
+
 }

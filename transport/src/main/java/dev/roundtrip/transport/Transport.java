@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -34,6 +35,8 @@ public final class Transport implements AutoCloseable {
 
 	private final Engine engine;
 
+	private final AddressFilter addressFilter;
+
 	private Transport(Builder builder) {
 		TransportSettings settings = new TransportSettings(builder.maxIdleConns, builder.maxIdleConnsPerHost,
 				builder.maxConnsPerHost, builder.idleConnTimeout, builder.disableKeepAlives, builder.disableCompression,
@@ -42,9 +45,10 @@ public final class Transport implements AutoCloseable {
 				builder.maxResponseHeaderBytes, builder.writeBufferSize, builder.readBufferSize,
 				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
 				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
-				builder.hosts);
+				builder.hosts, builder.nonProxyHosts);
+		this.addressFilter = builder.addressFilter;
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
-				builder.nanoClock);
+				builder.nanoClock, System::getenv, builder.addressFilter);
 	}
 
 	public static Builder builder() {
@@ -86,6 +90,23 @@ public final class Transport implements AutoCloseable {
 	/** A consistent snapshot of the pool. */
 	public PoolStats stats() {
 		return this.engine.pool().stats();
+	}
+
+	/**
+	 * The filter every address is checked against before the transport connects to it, or
+	 * {@code null} when every address is permitted.
+	 */
+	public AddressFilter addressFilter() {
+		return this.addressFilter;
+	}
+
+	/**
+	 * What the transport remembers of each destination: connections opened, closed by
+	 * reason, requests carried, and, once none is left open, when it will be forgotten
+	 * (see {@link DestinationHistory#RETENTION}).
+	 */
+	public List<DestinationHistory> history() {
+		return this.engine.history();
 	}
 
 	/** The settings this transport was built with. */
@@ -157,6 +178,8 @@ public final class Transport implements AutoCloseable {
 
 		private boolean proxyFromEnvironment;
 
+		private String nonProxyHosts;
+
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
 		private SSLContext sslContext;
@@ -166,6 +189,8 @@ public final class Transport implements AutoCloseable {
 		private TransportListener listener = TransportListener.NONE;
 
 		private LongSupplier nanoClock = System::nanoTime;
+
+		private AddressFilter addressFilter;
 
 		private Builder() {
 		}
@@ -197,6 +222,7 @@ public final class Transport implements AutoCloseable {
 			this.proxyFromEnvironment = settings.proxyFromEnvironment();
 			this.hosts.clear();
 			this.hosts.putAll(settings.hosts());
+			this.nonProxyHosts = settings.nonProxyHosts();
 			return this;
 		}
 
@@ -391,6 +417,16 @@ public final class Transport implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * {@code proxy.non-proxy-hosts}: destinations reached directly, in
+		 * {@code NO_PROXY} syntax ({@code internal.example.com,.svc,10.0.0.0/8,*}); with
+		 * {@code proxy.from-environment} it replaces {@code NO_PROXY}. Default none.
+		 */
+		public Builder nonProxyHosts(String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+			return this;
+		}
+
 		/** {@code hosts.<host:port>}: overrides for one destination. */
 		public Builder host(String authority, HostSettings settings) {
 			this.hosts.put(Objects.requireNonNull(authority, "authority"),
@@ -428,6 +464,17 @@ public final class Transport implements AutoCloseable {
 		 */
 		public Builder nanoClock(LongSupplier nanoClock) {
 			this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+			return this;
+		}
+
+		/**
+		 * Connects only to addresses {@code addressFilter} permits: every address a host
+		 * (or the proxy) resolves to is checked before connecting, refused ones are
+		 * skipped, and a host with none permitted fails with a
+		 * {@link FilteredAddressException}. Default {@code null}: every address.
+		 */
+		public Builder addressFilter(AddressFilter addressFilter) {
+			this.addressFilter = addressFilter;
 			return this;
 		}
 

@@ -61,6 +61,15 @@ public interface TransportListener {
 	default void connectionClosed(ConnectionInfo connection, CloseReason reason, long lifetimeNanos) {
 	}
 
+	/**
+	 * The response head of an exchange arrived (1xx interim responses are not reported).
+	 * For logs: carries the request line's method and target, never a header or body.
+	 * @param target the request target as sent: {@code /path?query}, or an absolute URI
+	 * through a proxy
+	 */
+	default void responseReceived(ConnectionInfo connection, String method, String target, int status) {
+	}
+
 	/** Why a request got no connection. */
 	enum AcquireFailure {
 

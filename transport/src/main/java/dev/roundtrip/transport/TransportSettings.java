@@ -61,6 +61,12 @@ import java.util.Map;
  * and {@code NO_PROXY} (or their lower-case forms) when {@code proxy} is not set. Default
  * false
  * @param hosts per-destination overrides, keyed by {@code host:port}
+ * @param nonProxyHosts destinations reached directly rather than through the proxy, in
+ * {@code NO_PROXY} syntax: comma-separated host names (a leading dot or {@code *.} for
+ * subdomains), IP addresses, CIDR ranges, each with an optional {@code :port}, or
+ * {@code *} for all. Applies to {@code proxy}; with {@code proxyFromEnvironment} it
+ * replaces the {@code NO_PROXY} variable. {@code null} for none (the environment's
+ * {@code NO_PROXY} then applies to its proxies)
  */
 public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost,
 		Duration idleConnTimeout, boolean disableKeepAlives, boolean disableCompression, Duration dialTimeout,
@@ -68,13 +74,13 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
 		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
 		Duration drainOnCloseTimeout, LeakDetection leakDetection, URI proxy, boolean proxyFromEnvironment,
-		Map<String, HostSettings> hosts) {
+		Map<String, HostSettings> hosts, String nonProxyHosts) {
 
 	/** The defaults, as listed above. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90), false,
 			false, Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(10),
 			Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true,
-			64 * 1024, Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of());
+			64 * 1024, Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of(), null);
 
 	public TransportSettings {
 		if (maxIdleConns < 0) {
@@ -133,6 +139,9 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			}
 		}
 		hosts = Map.copyOf(lowerCased);
+		if (nonProxyHosts != null && nonProxyHosts.isBlank()) {
+			nonProxyHosts = null;
+		}
 		for (String key : hosts.keySet()) {
 			int colon = key.lastIndexOf(':');
 			boolean validPort = colon > 0 && colon < key.length() - 1

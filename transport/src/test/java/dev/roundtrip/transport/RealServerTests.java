@@ -1,7 +1,6 @@
 package dev.roundtrip.transport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -196,7 +195,7 @@ class RealServerTests {
 					assertThat(response.headers().get("X-Seen-Transfer-Encoding")).isEqualTo("null");
 					assertThat(response.body().readAllBytes()).isEqualTo(known);
 				}
-				try (Response response = transport.roundTrip(post(echo, streamed(unknown, 7_000)))) {
+				try (Response response = transport.roundTrip(post(echo, Payloads.streamed(unknown, 7_000)))) {
 					assertThat(response.headers().get("X-Seen-Content-Length")).isEqualTo("null");
 					assertThat(response.headers().get("X-Seen-Transfer-Encoding")).isEqualTo("chunked");
 					assertThat(response.body().readAllBytes()).isEqualTo(unknown);
@@ -205,7 +204,7 @@ class RealServerTests {
 					assertThat(response.headers().get("X-Seen-Content-Length")).isEqualTo("0");
 					assertThat(response.body().readAllBytes()).isEmpty();
 				}
-				try (Response response = transport.roundTrip(post(echo, streamed(new byte[0], 1)))) {
+				try (Response response = transport.roundTrip(post(echo, Payloads.streamed(new byte[0], 1)))) {
 					assertThat(response.headers().get("X-Seen-Transfer-Encoding")).isEqualTo("chunked");
 					assertThat(response.body().readAllBytes()).isEmpty();
 				}
@@ -678,29 +677,6 @@ class RealServerTests {
 
 	private static Request post(URI uri, Request.Body body) {
 		return Request.builder("POST", uri).body(body).timeout(EXCHANGE).build();
-	}
-
-	/**
-	 * A body of unknown length (so sent chunked), written in pieces of {@code piece}
-	 * bytes.
-	 */
-	private static Request.Body streamed(byte[] bytes, int piece) {
-		return new Request.Body() {
-
-			@Override
-			public long contentLength() {
-				return -1;
-			}
-
-			@Override
-			public void writeTo(OutputStream out) throws IOException {
-				for (int offset = 0; offset < bytes.length; offset += piece) {
-					out.write(bytes, offset, Math.min(piece, bytes.length - offset));
-					out.flush();
-				}
-			}
-
-		};
 	}
 
 	private static String text(Response response) throws IOException {

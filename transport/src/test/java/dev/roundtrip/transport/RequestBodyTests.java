@@ -1,6 +1,7 @@
 package dev.roundtrip.transport;
 
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +9,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.Background;
+import dev.roundtrip.transport.testing.EndlessBody;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RecordedRequest;
 import dev.roundtrip.transport.testing.RecordingListener;
@@ -112,6 +116,36 @@ class RequestBodyTests {
 			assertThat(listener.closeReasonsOf(server.connection(1).clientPort())).containsExactly(CloseReason.ERROR);
 			assertThat(Fetch.text(transport, server.uri("/next"))).isEqualTo("small is fine");
 			assertThat(server.requestsOn(2)).extracting(RecordedRequest::target).containsExactly("/next");
+		}
+	}
+
+	/**
+	 * The server answers 413 and keeps the connection open without reading: no reset ever
+	 * fails the client's write. Go's write loop returns the answer anyway; here the
+	 * watchdog sees the write stalled with an answer waiting, and ends the write.
+	 */
+	// Go: TestTransportPrefersResponseOverWriteError (a server that stays connected)
+	@Test
+	void earlyAnswerIsReturnedWhileTheServerKeepsTheConnectionOpenWithoutReading() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		try (ScriptedServer server = ScriptedServer.builder().lazyBodies().start((ex) -> {
+			ex.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 9\r\nConnection: close\r\n\r\ntoo large");
+			ex.stallUntil(release);
+		}); Transport transport = Transport.builder().build()) {
+			EndlessBody body = new EndlessBody();
+			Request put = Request.builder("PUT", server.uri("/upload")).body(body).build();
+			Background<String> call = Background.start("upload", () -> {
+				try (Response response = transport.roundTrip(put)) {
+					return response.status() + " " + Fetch.readToEof(response);
+				}
+			});
+			try {
+				assertThat(call.get(Await.PROMPTLY)).isEqualTo("413 too large");
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(transport.stats().open()).isZero();
 		}
 	}
 

@@ -20,8 +20,12 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.roundtrip.spring.actuate.ClientTimeouts.LimitDescriptor;
 import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.DestinationHistory;
+import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.PoolStats;
 import dev.roundtrip.transport.PoolStats.ConnectionStats;
 import dev.roundtrip.transport.PoolStats.DestinationStats;
@@ -38,7 +42,8 @@ import dev.roundtrip.transport.TransportSettings;
  * <li>{@code GET /actuator/roundtrip/{destination}}: the destinations whose
  * {@code host:port} is {@code destination} ({@code 127.0.0.1:8080},
  * {@code api.example.com:443}; an IPv6 host with or without brackets), or every port of a
- * bare {@code host}; 404 when none has anything in a pool;
+ * bare {@code host}; 404 when none is in a pool or remembered (see
+ * {@link Transport#history()});
  * <li>{@code DELETE /actuator/roundtrip}: closes every idle connection, like Go's
  * {@code CloseIdleConnections}; connections in use are left to finish;
  * <li>{@code DELETE /actuator/roundtrip/{destination}}: the same for the destinations the
@@ -56,9 +61,25 @@ public class RoundtripEndpoint {
 
 	private final Map<String, Transport> transports;
 
+	private final @Nullable Transport clientsTransport;
+
+	private final @Nullable ClientTimeouts clientTimeouts;
+
 	/** An endpoint over {@code transports}, keyed by the names to show them under. */
 	public RoundtripEndpoint(Map<String, Transport> transports) {
+		this(transports, null, null);
+	}
+
+	/**
+	 * An endpoint over {@code transports} that also shows, for {@code clientsTransport}
+	 * (the one Spring Boot's auto-configured clients send through), the timeouts those
+	 * clients apply over its own.
+	 */
+	public RoundtripEndpoint(Map<String, Transport> transports, @Nullable Transport clientsTransport,
+			@Nullable ClientTimeouts clientTimeouts) {
 		this.transports = new LinkedHashMap<>(transports);
+		this.clientsTransport = clientsTransport;
+		this.clientTimeouts = clientTimeouts;
 	}
 
 	/** Every transport: settings, pool totals, destinations and connections. */
@@ -87,21 +108,40 @@ public class RoundtripEndpoint {
 		this.transports.values().forEach(Transport::closeIdleConnections);
 	}
 
-	/** Closes the idle connections of the destinations {@code destination} matches. */
+	/**
+	 * Closes the idle connections of the destinations {@code destination} matches; 404,
+	 * as a read would answer, when none is in a pool.
+	 */
 	@DeleteOperation
-	public void closeIdleConnectionsTo(@Selector String destination) {
+	public WebEndpointResponse<Void> closeIdleConnectionsTo(@Selector String destination) {
 		Predicate<Destination> matcher = matcher(destination);
-		this.transports.values().forEach((transport) -> transport.closeIdleConnections(matcher));
+		boolean found = false;
+		for (Transport transport : this.transports.values()) {
+			found |= transport.stats().destinations().stream().anyMatch((stats) -> matcher.test(stats.destination()))
+					|| transport.history()
+						.stream()
+						.anyMatch((history) -> history.forgetAt() != null && matcher.test(history.destination()));
+			transport.closeIdleConnections(matcher);
+		}
+		return new WebEndpointResponse<>(
+				found ? WebEndpointResponse.STATUS_NO_CONTENT : WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	private TransportsDescriptor describe(Predicate<Destination> filter) {
 		Map<String, TransportDescriptor> descriptors = new LinkedHashMap<>();
-		this.transports.forEach((name, transport) -> descriptors.put(name, describe(transport, filter)));
+		this.transports.forEach((name, transport) -> descriptors.put(name,
+				describe(transport, filter, (transport == this.clientsTransport && this.clientTimeouts != null)
+						? this.clientTimeouts.describe(transport.settings()) : null)));
 		return new TransportsDescriptor(descriptors);
 	}
 
-	private static TransportDescriptor describe(Transport transport, Predicate<Destination> filter) {
+	private static TransportDescriptor describe(Transport transport, Predicate<Destination> filter,
+			@Nullable Map<String, Map<String, LimitDescriptor>> clients) {
 		PoolStats stats = transport.stats();
+		Map<Destination, DestinationHistory> histories = new LinkedHashMap<>();
+		for (DestinationHistory history : transport.history()) {
+			histories.put(history.destination(), history);
+		}
 		List<DestinationDescriptor> destinations = new ArrayList<>();
 		int idle = 0;
 		int active = 0;
@@ -109,14 +149,22 @@ public class RoundtripEndpoint {
 		int waiting = 0;
 		for (DestinationStats destination : stats.destinations()) {
 			if (filter.test(destination.destination())) {
-				destinations.add(DestinationDescriptor.of(destination));
+				destinations.add(DestinationDescriptor.of(destination, histories.get(destination.destination())));
 				idle += destination.idle();
 				active += destination.active();
 				dialing += destination.dialing();
 				waiting += destination.waiting();
 			}
+			histories.remove(destination.destination());
 		}
-		return new TransportDescriptor(settings(transport.settings()), idle, active, dialing, waiting, destinations);
+		// Destinations the pool has no connection to any more, still remembered.
+		for (DestinationHistory history : histories.values()) {
+			if (filter.test(history.destination()) && history.forgetAt() != null) {
+				destinations.add(DestinationDescriptor.empty(history, transport.settings()));
+			}
+		}
+		return new TransportDescriptor(settings(transport.settings()), clients, idle, active, dialing, waiting,
+				destinations);
 	}
 
 	/**
@@ -183,6 +231,7 @@ public class RoundtripEndpoint {
 			case "drainOnCloseTimeout" -> "drain-on-close.timeout";
 			case "proxy" -> "proxy.url";
 			case "proxyFromEnvironment" -> "proxy.from-environment";
+			case "nonProxyHosts" -> "proxy.non-proxy-hosts";
 			default -> component.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
 		};
 	}
@@ -223,6 +272,14 @@ public class RoundtripEndpoint {
 		return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
+	private static String ipAddress(@Nullable InetSocketAddress address) {
+		if (address == null) {
+			return "";
+		}
+		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+		return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
+	}
+
 	/** Every transport, by bean name. */
 	public record TransportsDescriptor(Map<String, TransportDescriptor> transports) implements OperationResponseBody {
 	}
@@ -231,9 +288,15 @@ public class RoundtripEndpoint {
 	 * One transport.
 	 *
 	 * @param settings by property name below {@code roundtrip.transport.}
+	 * @param clients for the transport under Spring Boot's auto-configured clients: per
+	 * client factory ({@code spring.http.clients}) and service-client group
+	 * ({@code spring.http.serviceclient.<group>}), the {@code dial-timeout} and
+	 * {@code read-timeout} their requests really use and the property each comes from;
+	 * {@code null} for other transports, whose requests use {@code settings}
 	 */
-	public record TransportDescriptor(Map<String, @Nullable Object> settings, int idle, int active, int dialing,
-			int waiting, List<DestinationDescriptor> destinations) {
+	public record TransportDescriptor(Map<String, @Nullable Object> settings,
+			@Nullable Map<String, Map<String, LimitDescriptor>> clients, int idle, int active, int dialing, int waiting,
+			List<DestinationDescriptor> destinations) {
 	}
 
 	/**
@@ -243,17 +306,57 @@ public class RoundtripEndpoint {
 	 * @param proxy {@code host:port} of the proxy, {@code null} when direct
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative: no pooling
+	 * @param history what the transport remembers of its connections; {@code null} if
+	 * nothing yet
 	 */
 	public record DestinationDescriptor(String authority, String scheme, String host, int port, @Nullable String proxy,
 			int maxConnsPerHost, int maxIdleConnsPerHost, int idle, int active, int dialing, int waiting,
-			List<ConnectionDescriptor> connections) {
+			List<ConnectionDescriptor> connections, @Nullable HistoryDescriptor history) {
 
-		static DestinationDescriptor of(DestinationStats stats) {
+		static DestinationDescriptor of(DestinationStats stats, @Nullable DestinationHistory history) {
 			Destination destination = stats.destination();
 			return new DestinationDescriptor(destination.authority(), destination.scheme(), destination.host(),
 					destination.port(), destination.proxy(), stats.maxConnsPerHost(), stats.maxIdleConnsPerHost(),
 					stats.idle(), stats.active(), stats.dialing(), stats.waiting(),
-					stats.connections().stream().map(ConnectionDescriptor::of).toList());
+					stats.connections().stream().map(ConnectionDescriptor::of).toList(), HistoryDescriptor.of(history));
+		}
+
+		/** A destination whose last connection has closed. */
+		static DestinationDescriptor empty(DestinationHistory history, TransportSettings settings) {
+			Destination destination = history.destination();
+			HostSettings host = settings.host(destination.authority());
+			return new DestinationDescriptor(destination.authority(), destination.scheme(), destination.host(),
+					destination.port(), destination.proxy(),
+					(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : settings.maxConnsPerHost(),
+					(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : settings.maxIdleConnsPerHost(),
+					0, 0, 0, 0, List.of(), HistoryDescriptor.of(history));
+		}
+
+	}
+
+	/**
+	 * What the transport remembers of a destination's connections.
+	 *
+	 * @param opened connections dialed
+	 * @param closed connections closed, by reason (the metrics' {@code reason} tag)
+	 * @param requests exchanges carried by the connections that have closed
+	 * @param emptySince when its last connection closed, ISO-8601; {@code null} while one
+	 * is open
+	 * @param forgetAt when the transport forgets it if no connection opens meanwhile;
+	 * {@code null} while one is open
+	 */
+	public record HistoryDescriptor(long opened, Map<String, Long> closed, long requests, @Nullable String emptySince,
+			@Nullable String forgetAt) {
+
+		static @Nullable HistoryDescriptor of(@Nullable DestinationHistory history) {
+			if (history == null) {
+				return null;
+			}
+			Map<String, Long> closed = new LinkedHashMap<>();
+			history.closedByReason().forEach((reason, count) -> closed.put(reason.tagValue(), count));
+			return new HistoryDescriptor(history.opened(), closed, history.requests(),
+					(history.emptySince() != null) ? history.emptySince().toString() : null,
+					(history.forgetAt() != null) ? history.forgetAt().toString() : null);
 		}
 
 	}
@@ -262,19 +365,22 @@ public class RoundtripEndpoint {
 	 * One open connection.
 	 *
 	 * @param state {@code idle} or {@code active}
+	 * @param remoteAddress the server as dialed: its host name (or literal) and port
+	 * @param remoteIpAddress the IP address and port the connection is made to
 	 * @param age since it was established, ISO-8601
 	 * @param idleTime since it went idle, ISO-8601; {@code PT0S} when active
 	 * @param requests exchanges it has carried
 	 * @param tlsProtocol {@code null} for plain HTTP
 	 * @param cipherSuite {@code null} for plain HTTP
 	 */
-	public record ConnectionDescriptor(long id, String state, String localAddress, String remoteAddress, String age,
-			String idleTime, long requests, @Nullable String tlsProtocol, @Nullable String cipherSuite) {
+	public record ConnectionDescriptor(long id, String state, String localAddress, String remoteAddress,
+			String remoteIpAddress, String age, String idleTime, long requests, @Nullable String tlsProtocol,
+			@Nullable String cipherSuite) {
 
 		static ConnectionDescriptor of(ConnectionStats stats) {
 			return new ConnectionDescriptor(stats.id(), stats.state(), address(stats.localAddress()),
-					address(stats.remoteAddress()), Objects.toString(stats.age()), Objects.toString(stats.idleTime()),
-					stats.requests(), stats.tlsProtocol(), stats.cipherSuite());
+					address(stats.remoteAddress()), ipAddress(stats.remoteAddress()), Objects.toString(stats.age()),
+					Objects.toString(stats.idleTime()), stats.requests(), stats.tlsProtocol(), stats.cipherSuite());
 		}
 
 	}

@@ -123,4 +123,16 @@ final class CompositeTransportListener implements TransportListener {
 		}
 	}
 
+	@Override
+	public void responseReceived(ConnectionInfo connection, String method, String target, int status) {
+		for (TransportListener listener : this.listeners) {
+			try {
+				listener.responseReceived(connection, method, target, status);
+			}
+			catch (RuntimeException ex) {
+				// as above
+			}
+		}
+	}
+
 }

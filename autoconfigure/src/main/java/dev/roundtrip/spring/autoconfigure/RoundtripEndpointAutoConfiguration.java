@@ -2,15 +2,20 @@ package dev.roundtrip.spring.autoconfigure;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
+import dev.roundtrip.spring.actuate.ClientTimeouts;
 import dev.roundtrip.spring.actuate.RoundtripEndpoint;
+import dev.roundtrip.spring.http.client.RoundtripClientHttpRequestFactoryBuilder;
 import dev.roundtrip.transport.Transport;
 
 /**
@@ -27,8 +32,14 @@ public final class RoundtripEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(Transport.class)
 	@ConditionalOnAvailableEndpoint
-	RoundtripEndpoint roundtripEndpoint(Map<String, Transport> transports) {
-		return new RoundtripEndpoint(transports);
+	RoundtripEndpoint roundtripEndpoint(Map<String, Transport> transports,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder, Environment environment) {
+		// The transport Boot's auto-configured clients send through, if Roundtrip's
+		// builder is the one they use: its endpoint entry shows the timeouts they apply.
+		ClientHttpRequestFactoryBuilder<?> clientsBuilder = builder.getIfUnique();
+		Transport clientsTransport = (clientsBuilder instanceof RoundtripClientHttpRequestFactoryBuilder roundtrip)
+				? roundtrip.transport() : null;
+		return new RoundtripEndpoint(transports, clientsTransport, new ClientTimeouts(environment));
 	}
 
 }

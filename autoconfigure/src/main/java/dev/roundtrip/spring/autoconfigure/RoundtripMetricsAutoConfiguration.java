@@ -19,29 +19,23 @@ import dev.roundtrip.spring.metrics.TransportMetrics;
 import dev.roundtrip.transport.Transport;
 
 /**
- * Micrometer metrics of the auto-configured transport's pool, when micrometer-core is on
- * the class path and there is a {@link MeterRegistry}: a {@link TransportMetrics} bean,
- * which Boot binds to the registry as a {@link MeterBinder} and
- * {@link RoundtripTransportAutoConfiguration} composes into the transport as one of its
- * listeners. Its meters are tagged {@code transport=roundtripTransport}, the
- * auto-configured bean's name.
+ * Micrometer metrics of every transport built through {@link RoundtripTransports} (the
+ * auto-configured {@code roundtripTransport} included), when micrometer-core is on the
+ * class path and there is a {@link MeterRegistry}: each gets a {@link TransportMetrics}
+ * as one of its listeners, tagged {@code transport=} its bean name, and one
+ * {@link MeterBinder} bean binds them all.
  *
  * <p>
- * A {@code Transport} bean of the application's own gets no metrics from here: the
- * transport is immutable once built and takes its listener only from its builder, so
- * nothing short of wrapping the bean could add one. Such an application declares its own
- * {@code TransportMetrics} bean (this one then backs off) and passes it to
- * {@code Transport.Builder.listener(..)}:
+ * A transport is immutable once built and takes its listener only from its builder, so a
+ * {@code Transport} bean built with a bare {@code Transport.builder()} gets no metrics
+ * from here; build it through {@link RoundtripTransports} instead, or pass it a
+ * {@link TransportMetrics} of its own (a bean of that type is bound by Boot and given to
+ * no other transport):
  *
  * <pre class="code">
- * &#64;Bean
- * TransportMetrics apiTransportMetrics(ObjectProvider&lt;Transport&gt; apiTransport) {
- *     return new TransportMetrics("apiTransport", apiTransport::getObject);
- * }
- *
  * &#64;Bean(destroyMethod = "close")
- * Transport apiTransport(TransportMetrics apiTransportMetrics) {
- *     return Transport.builder().maxConnsPerHost(16).listener(apiTransportMetrics).build();
+ * Transport apiTransport(RoundtripTransports transports) {
+ *     return transports.builder("apiTransport", "api.transport").build();
  * }
  * </pre>
  *
@@ -56,22 +50,15 @@ import dev.roundtrip.transport.Transport;
 public final class RoundtripMetricsAutoConfiguration {
 
 	/**
-	 * The name of {@link RoundtripTransportAutoConfiguration}'s transport bean: its
-	 * {@code @Bean} method's.
-	 */
-	static final String TRANSPORT_BEAN = "roundtripTransport";
-
-	/**
-	 * The metrics of the auto-configured transport. It asks the bean factory for the
-	 * transport only when a gauge is read or a destination is first seen, after the
-	 * transport (which needs this listener) is built.
+	 * The metrics of each transport built through {@link RoundtripTransports}, made as it
+	 * is built and bound by Boot with the other binders.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(value = Transport.class, name = TRANSPORT_BEAN)
-	TransportMetrics roundtripTransportMetrics(BeanFactory beanFactory, RoundtripMetricsProperties properties) {
-		return new TransportMetrics(TRANSPORT_BEAN, () -> beanFactory.getBean(TRANSPORT_BEAN, Transport.class),
-				properties.getMaxDestinations());
+	@ConditionalOnBean(RoundtripTransports.class)
+	TransportMetricsBinder roundtripTransportMetricsBinder(BeanFactory beanFactory,
+			RoundtripMetricsProperties properties) {
+		return new TransportMetricsBinder(beanFactory, properties.getMaxDestinations());
 	}
 
 }

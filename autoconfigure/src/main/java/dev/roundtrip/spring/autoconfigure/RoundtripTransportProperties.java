@@ -63,8 +63,8 @@ public class RoundtripTransportProperties implements Validator {
 	private boolean disableKeepAlives = false;
 
 	/**
-	 * Whether to stop asking for gzip responses, which are otherwise requested and
-	 * decoded transparently.
+	 * Whether to stop asking for gzip and deflate responses, which are otherwise
+	 * requested and decoded transparently.
 	 */
 	private boolean disableCompression = false;
 
@@ -174,7 +174,7 @@ public class RoundtripTransportProperties implements Validator {
 				required(this.drainOnClose.maxBytes, "drain-on-close.max-bytes").toBytes(),
 				required(this.drainOnClose.timeout, "drain-on-close.timeout"),
 				required(this.leakDetection, "leak-detection"), this.proxy.url, this.proxy.fromEnvironment,
-				hostSettings);
+				hostSettings, this.proxy.nonProxyHosts);
 	}
 
 	private static <T> T required(@Nullable T value, String name) {
@@ -427,6 +427,22 @@ public class RoundtripTransportProperties implements Validator {
 		 * environment variables when no url is set.
 		 */
 		private boolean fromEnvironment = false;
+
+		/**
+		 * Destinations reached directly rather than through the proxy, in NO_PROXY
+		 * syntax: comma-separated host names (.example.com or *.example.com for
+		 * subdomains), IP addresses and CIDR ranges, each with an optional :port, or *
+		 * for all; with from-environment it replaces the NO_PROXY variable.
+		 */
+		private @Nullable String nonProxyHosts;
+
+		public @Nullable String getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(@Nullable String nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
 
 		public @Nullable URI getUrl() {
 			return this.url;

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("roundtrip.transport.hosts",
-			"roundtrip.transport.proxy.url");
+			"roundtrip.transport.proxy.url", "roundtrip.transport.proxy.non-proxy-hosts");
 
 	private static List<Map<String, Object>> properties;
 
@@ -70,6 +70,7 @@ class ConfigurationMetadataTests {
 				case "drainOnCloseTimeout" -> "drain-on-close.timeout";
 				case "proxy" -> "proxy.url";
 				case "proxyFromEnvironment" -> "proxy.from-environment";
+				case "nonProxyHosts" -> "proxy.non-proxy-hosts";
 				default -> component.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
 			};
 			assertThat(names).contains("roundtrip.transport." + name);
@@ -84,6 +85,32 @@ class ConfigurationMetadataTests {
 		assertThat(property("roundtrip.transport.max-response-header-bytes").get("defaultValue")).isEqualTo("10MB");
 		assertThat(property("roundtrip.transport.leak-detection").get("defaultValue")).isEqualTo("simple");
 		assertThat(property("roundtrip.transport.enabled").get("defaultValue")).isEqualTo(true);
+	}
+
+	@Test
+	void hostKeysHaveAHintSoThatIdesCompleteThemWithBrackets() throws IOException {
+		List<Map<String, Object>> hints = new ArrayList<>();
+		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			try (InputStream in = url.openStream()) {
+				Map<String, Object> metadata = JsonPath.read(in, "$");
+				Object found = metadata.get("hints");
+				if (found instanceof List<?> list) {
+					list.forEach((hint) -> hints.add(castToMap(hint)));
+				}
+			}
+		}
+		assertThat(hints).anySatisfy((hint) -> {
+			assertThat(hint.get("name")).isEqualTo("roundtrip.transport.hosts.keys");
+			assertThat(hint.get("values").toString()).contains("[api.example.com:443]");
+		});
+		assertThat(hints)
+			.anySatisfy((hint) -> assertThat(hint.get("name")).isEqualTo("roundtrip.transport.hosts.values"));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> castToMap(Object hint) {
+		return (Map<String, Object>) hint;
 	}
 
 	private static Map<String, Object> property(String name) {

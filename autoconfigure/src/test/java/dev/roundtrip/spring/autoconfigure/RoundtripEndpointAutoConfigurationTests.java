@@ -58,7 +58,7 @@ class RoundtripEndpointAutoConfigurationTests {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=roundtrip")
 			.withBean("partnerTransport", Transport.class, () -> Transport.builder().build())
 			.run((context) -> assertThat(context.getBean(RoundtripEndpoint.class).transports().transports())
-				.containsOnlyKeys("partnerTransport"));
+				.containsOnlyKeys("partnerTransport", "roundtripTransport"));
 	}
 
 }

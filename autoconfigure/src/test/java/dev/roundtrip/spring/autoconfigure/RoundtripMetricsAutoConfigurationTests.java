@@ -1,7 +1,6 @@
 package dev.roundtrip.spring.autoconfigure;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,6 @@ import dev.roundtrip.spring.testing.LoopbackServer;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
-import dev.roundtrip.transport.TransportListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,8 +47,7 @@ class RoundtripMetricsAutoConfigurationTests {
 	@Test
 	void metricsOfTheAutoConfiguredTransportAreBoundAndFedByItsEvents() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(TransportMetrics.class);
-			assertThat(context.getBeansOfType(TransportListener.class)).containsKey("roundtripTransportMetrics");
+			assertThat(context).hasSingleBean(TransportMetricsBinder.class);
 			Transport transport = context.getBean("roundtripTransport", Transport.class);
 			get(transport);
 			get(transport);
@@ -86,7 +83,7 @@ class RoundtripMetricsAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(RoundtripTransportAutoConfiguration.class,
 					RoundtripMetricsAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasSingleBean(Transport.class)
-				.doesNotHaveBean(TransportMetrics.class));
+				.doesNotHaveBean(TransportMetricsBinder.class));
 	}
 
 	@Test
@@ -94,50 +91,66 @@ class RoundtripMetricsAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(Transport.class)
-				.doesNotHaveBean(TransportMetrics.class));
+				.doesNotHaveBean(TransportMetricsBinder.class));
 	}
 
 	@Test
 	void backsOffWhenDisabled() {
 		this.runner.withPropertyValues("roundtrip.transport.metrics.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(Transport.class)
-				.doesNotHaveBean(TransportMetrics.class));
+				.doesNotHaveBean(TransportMetricsBinder.class));
 	}
 
 	@Test
 	void backsOffWithTheTransport() {
 		this.runner.withPropertyValues("roundtrip.transport.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(Transport.class)
-				.doesNotHaveBean(TransportMetrics.class));
+				.doesNotHaveBean(TransportMetricsBinder.class));
 	}
 
 	@Test
-	void backsOffForATransportOfTheApplicationsOwn() {
-		this.runner.withUserConfiguration(OwnTransport.class)
-			.run((context) -> assertThat(context).hasSingleBean(Transport.class)
-				.doesNotHaveBean(TransportMetrics.class));
-	}
-
-	@Test
-	void metricsOfTheApplicationsOwnTakeTheirPlaceAndGetTheEvents() {
-		this.runner.withUserConfiguration(OwnMetrics.class).run((context) -> {
-			assertThat(context).hasSingleBean(TransportMetrics.class);
-			assertThat(context.getBean(TransportMetrics.class).transportName()).isEqualTo("custom");
-			get(context.getBean(Transport.class));
-			assertThat(context.getBean(MeterRegistry.class)
-				.get(TransportMetrics.WAIT_TIME)
-				.tag("transport", "custom")
-				.timer()
-				.count()).isEqualTo(1);
+	void everyTransportBuiltThroughRoundtripTransportsIsMeteredUnderItsBeanName() {
+		this.runner.withUserConfiguration(SecondPool.class).run((context) -> {
+			get(context.getBean("roundtripTransport", Transport.class));
+			get(context.getBean("apiTransport", Transport.class));
+			get(context.getBean("apiTransport", Transport.class));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(TransportMetrics.WAIT_TIME).tag("transport", "roundtripTransport").timer().count())
+				.isEqualTo(1);
+			assertThat(registry.get(TransportMetrics.WAIT_TIME).tag("transport", "apiTransport").timers())
+				.extracting((timer) -> timer.count())
+				.containsExactlyInAnyOrder(1L, 1L);
+			assertThat(registry.get(TransportMetrics.OPEN_CONNECTIONS)
+				.tag("transport", "apiTransport")
+				.tag("http.connection.state", "idle")
+				.gauge()
+				.value()).isEqualTo(1);
+			assertThat(context.getBean(TransportMetricsBinder.class).metrics()).containsOnlyKeys("roundtripTransport",
+					"apiTransport");
 		});
 	}
 
 	@Test
-	void applicationsOwnTransportGetsMetricsThroughItsOwnListener() {
+	void aBareTransportOfTheApplicationsOwnLeavesTheAutoConfiguredOneMetered() {
+		this.runner.withUserConfiguration(OwnTransport.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			get(context.getBean("roundtripTransport", Transport.class));
+			get(context.getBean("apiTransport", Transport.class));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(TransportMetrics.WAIT_TIME).timers()).singleElement()
+				.satisfies((timer) -> assertThat(timer.getId().getTag("transport")).isEqualTo("roundtripTransport"));
+		});
+	}
+
+	@Test
+	void aTransportMetricsBeanGoesOnlyToItsOwnTransport() {
 		this.runner.withUserConfiguration(OwnTransportWithMetrics.class).run((context) -> {
-			get(context.getBean(Transport.class));
+			get(context.getBean("roundtripTransport", Transport.class));
+			get(context.getBean("apiTransport", Transport.class));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(TransportMetrics.WAIT_TIME).tag("transport", "apiTransport").timer().count())
+				.isEqualTo(1);
+			assertThat(registry.get(TransportMetrics.WAIT_TIME).tag("transport", "roundtripTransport").timer().count())
 				.isEqualTo(1);
 			assertThat(registry.get(TransportMetrics.OPEN_CONNECTIONS)
 				.tag("transport", "apiTransport")
@@ -164,12 +177,11 @@ class RoundtripMetricsAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class OwnMetrics {
+	static class SecondPool {
 
-		@Bean
-		TransportMetrics customMetrics() {
-			AtomicReference<Transport> none = new AtomicReference<>();
-			return new TransportMetrics("custom", none::get);
+		@Bean(destroyMethod = "close")
+		Transport apiTransport(RoundtripTransports transports) {
+			return transports.builder("apiTransport", "api.transport").build();
 		}
 
 	}

@@ -27,6 +27,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.util.unit.DataSize;
@@ -91,13 +92,102 @@ class RoundtripTransportAutoConfigurationTests {
 	}
 
 	@Test
-	void theApplicationsOwnTransportIsUsed() {
+	void aTransportOfTheApplicationsOwnStandsBesideTheAutoConfiguredOne() {
 		this.runner.withUserConfiguration(OwnTransport.class).run((context) -> {
-			assertThat(context).hasSingleBean(Transport.class);
-			Transport own = context.getBean(Transport.class);
-			assertThat(own.settings().maxConnsPerHost()).isEqualTo(7);
-			assertThat(context.getBean(RoundtripClientHttpRequestFactoryBuilder.class).transport()).isSameAs(own);
+			assertThat(context).hasNotFailed()
+				.getBeans(Transport.class)
+				.containsOnlyKeys("roundtripTransport", "ownTransport");
+			assertThat(context.getBean(RoundtripClientHttpRequestFactoryBuilder.class).transport())
+				.isSameAs(context.getBean("roundtripTransport"));
+			assertThat(factory(context).getTransport()).isSameAs(context.getBean("roundtripTransport"));
 		});
+	}
+
+	@Test
+	void twoTransportsOfTheApplicationsOwnDoNotFailStartup() {
+		this.runner.withUserConfiguration(OwnTransport.class, AnotherTransport.class).run((context) -> {
+			assertThat(context).hasNotFailed().getBeans(Transport.class).hasSize(3);
+			assertThat(factory(context).getTransport()).isSameAs(context.getBean("roundtripTransport"));
+		});
+	}
+
+	@Test
+	void aPrimaryTransportOfTheApplicationsOwnCarriesTheClients() {
+		this.runner.withUserConfiguration(OwnTransport.class, PrimaryTransport.class).run((context) -> {
+			Transport primary = context.getBean("primaryTransport", Transport.class);
+			assertThat(context.getBean(RoundtripClientHttpRequestFactoryBuilder.class).transport()).isSameAs(primary);
+			assertThat(context.getBean(RestTemplateBuilder.class).build().getRequestFactory()).isInstanceOfSatisfying(
+					RoundtripClientHttpRequestFactory.class,
+					(factory) -> assertThat(factory.getTransport()).isSameAs(primary));
+		});
+	}
+
+	@Test
+	void aTransportNamedLikeTheAutoConfiguredOneReplacesIt() {
+		this.runner.withUserConfiguration(ReplacingTransport.class).run((context) -> {
+			assertThat(context).hasSingleBean(Transport.class);
+			assertThat(context.getBean(Transport.class).settings().maxConnsPerHost()).isEqualTo(9);
+			assertThat(factory(context).getTransport()).isSameAs(context.getBean(Transport.class));
+		});
+	}
+
+	@Test
+	void aSecondPoolIsConfiguredFromItsOwnPrefixLikeTheFirst() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("roundtrip.transport.max-conns-per-host", "16");
+		properties.put("api.transport.max-conns-per-host", "4");
+		properties.put("api.transport.idle-conn-timeout", "5s");
+		properties.put("api.transport.hosts.[api.example.com:443].max-conns-per-host", "2");
+		this.runner.withInitializer((context) -> addProperties(context, properties))
+			.withUserConfiguration(SecondPool.class)
+			.withBean(TransportBuilderCustomizer.class, () -> (builder) -> builder.maxIdleConns(42))
+			.run((context) -> {
+				TransportSettings api = context.getBean("apiTransport", Transport.class).settings();
+				assertThat(api.maxConnsPerHost()).isEqualTo(4);
+				assertThat(api.idleConnTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(api.host("api.example.com:443").maxConnsPerHost()).isEqualTo(2);
+				assertThat(api.maxIdleConns()).isEqualTo(42);
+				TransportSettings main = context.getBean("roundtripTransport", Transport.class).settings();
+				assertThat(main.maxConnsPerHost()).isEqualTo(16);
+				assertThat(main.hosts()).isEmpty();
+				assertThat(factory(context).getTransport()).isSameAs(context.getBean("roundtripTransport"));
+			});
+	}
+
+	@Test
+	void anInvalidValueOfASecondPoolFailsStartupNamingItsProperty() {
+		this.runner.withPropertyValues("api.transport.max-conns-per-host=-3")
+			.withUserConfiguration(SecondPool.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(messages(context.getStartupFailure())).contains("api.transport.max-conns-per-host");
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "jdk, JdkClientHttpRequestFactoryBuilder", "simple, SimpleClientHttpRequestFactoryBuilder",
+			"SIMPLE, SimpleClientHttpRequestFactoryBuilder" })
+	void anExplicitRequestFactoryIsTheApplicationsChoice(String factory, String builderType) {
+		this.runner.withPropertyValues("spring.http.clients.imperative.factory=" + factory).run((context) -> {
+			assertThat(context).hasNotFailed().hasBean("roundtripTransport");
+			assertThat(context).doesNotHaveBean(RoundtripClientHttpRequestFactoryBuilder.class);
+			assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class).getClass().getSimpleName())
+				.startsWith(builderType);
+			assertThat(context.getBean(ClientHttpRequestFactory.class))
+				.isNotInstanceOf(RoundtripClientHttpRequestFactory.class);
+			assertThat(context.getBean(RestTemplateBuilder.class).build().getRequestFactory())
+				.isNotInstanceOf(RoundtripClientHttpRequestFactory.class);
+		});
+	}
+
+	@Test
+	void anExplicitRequestFactoryAsAnEnvironmentVariableCountsToo() {
+		this.runner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new org.springframework.core.env.SystemEnvironmentPropertySource("env",
+						Map.of("SPRING_HTTP_CLIENTS_IMPERATIVE_FACTORY", "jdk"))))
+			.run((context) -> assertThat(context).doesNotHaveBean(RoundtripClientHttpRequestFactoryBuilder.class));
 	}
 
 	@Test
@@ -305,9 +395,50 @@ class RoundtripTransportAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class OwnTransport {
 
-		@Bean
+		@Bean(destroyMethod = "close")
 		Transport ownTransport() {
 			return Transport.builder().maxConnsPerHost(7).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnotherTransport {
+
+		@Bean(destroyMethod = "close")
+		Transport anotherTransport() {
+			return Transport.builder().build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrimaryTransport {
+
+		@Bean(destroyMethod = "close")
+		@Primary
+		Transport primaryTransport() {
+			return Transport.builder().build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplacingTransport {
+
+		@Bean(destroyMethod = "close")
+		Transport roundtripTransport() {
+			return Transport.builder().maxConnsPerHost(9).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	public static class SecondPool {
+
+		@Bean(destroyMethod = "close")
+		Transport apiTransport(RoundtripTransports transports) {
+			return transports.builder("apiTransport", "api.transport").build();
 		}
 
 	}

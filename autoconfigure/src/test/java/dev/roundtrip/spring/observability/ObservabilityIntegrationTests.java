@@ -98,7 +98,11 @@ class ObservabilityIntegrationTests {
 		assertThat(connections).singleElement().satisfies((connection) -> {
 			assertThat(connection).containsEntry("state", "idle").containsEntry("requests", 3);
 			assertThat((String) connection.get("remoteAddress")).isEqualTo(authority);
+			assertThat((String) connection.get("remoteIpAddress")).isEqualTo(authority);
 		});
+		assertThat((Object) JsonPath.read(body,
+				"$.transports.roundtripTransport.clients['spring.http.clients']['dial-timeout'].property"))
+			.isEqualTo("roundtrip.transport.dial-timeout");
 
 		HttpResponse<String> one = this.actuator.get("/actuator/roundtrip/" + authority);
 		assertThat(one.statusCode()).isEqualTo(200);
@@ -106,6 +110,8 @@ class ObservabilityIntegrationTests {
 				"$.transports.roundtripTransport.destinations[*].authority");
 		assertThat(authorities).containsExactly(authority);
 		assertThat(this.actuator.get("/actuator/roundtrip/127.0.0.1:1").statusCode()).isEqualTo(404);
+		assertThat(this.actuator.delete("/actuator/roundtrip/127.0.0.1:1").statusCode()).as("DELETE, like GET")
+			.isEqualTo(404);
 
 		assertThat(this.actuator.delete("/actuator/roundtrip").statusCode()).isEqualTo(204);
 		String after = this.actuator.get("/actuator/roundtrip").body();

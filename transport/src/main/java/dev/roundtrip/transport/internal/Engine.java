@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -18,8 +19,10 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
+import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.DestinationHistory;
 import dev.roundtrip.transport.HostSettings;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.TransportListener;
@@ -50,6 +53,15 @@ public final class Engine {
 
 	private final Watchdog watchdog = new Watchdog();
 
+	private final LeakDetector leakDetector = new LeakDetector();
+
+	/**
+	 * The application's listener behind the transport's log and history; never throws.
+	 */
+	private final TransportListener listener;
+
+	private final History history;
+
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock) {
 		this(settings, sslContext, hostnameVerifier, listener, nanoClock, System::getenv);
@@ -62,14 +74,26 @@ public final class Engine {
 	 */
 	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
 			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment) {
+		this(settings, sslContext, hostnameVerifier, listener, nanoClock, environment, null);
+	}
+
+	/**
+	 * An engine whose dialer connects only to the addresses {@code addressFilter}
+	 * permits.
+	 */
+	public Engine(TransportSettings settings, SSLContext sslContext, HostnameVerifier hostnameVerifier,
+			TransportListener listener, LongSupplier nanoClock, Function<String, String> environment,
+			AddressFilter addressFilter) {
 		this.settings = settings;
 		this.sslContext = sslContext;
 		this.proxies = ProxyConfig.of(settings, environment);
 		this.dialExecutor = dialExecutor();
-		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, this.watchdog,
+		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, addressFilter, this.watchdog,
 				this.dialExecutor);
+		this.history = new History(new SafeListener(listener), System::currentTimeMillis);
+		this.listener = new SafeListener(TransportLog.around(this.history));
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
-				this.dialExecutor, new SafeListener(listener), nanoClock);
+				this.dialExecutor, this.listener, nanoClock);
 	}
 
 	/**
@@ -109,6 +133,19 @@ public final class Engine {
 		return this.settings;
 	}
 
+	TransportListener listener() {
+		return this.listener;
+	}
+
+	/** What is remembered of each destination, emptied ones included. */
+	public List<DestinationHistory> history() {
+		return this.history.snapshot();
+	}
+
+	LeakDetector leakDetector() {
+		return this.leakDetector;
+	}
+
 	Watchdog watchdog() {
 		return this.watchdog;
 	}
@@ -122,6 +159,7 @@ public final class Engine {
 		this.pool.shutdown();
 		this.watchdog.stop();
 		this.dialExecutor.shutdown();
+		this.leakDetector.close();
 	}
 
 	/**

@@ -157,7 +157,7 @@ final class Exchange {
 		try {
 			writeHead(sink, request, target, destination, settings.disableKeepAlives(), askedForCompression);
 			if (body != null && !expectContinue) {
-				BodyWriter.write(sink, body);
+				writeBody(sink, body);
 			}
 			sink.flush();
 		}
@@ -180,7 +180,7 @@ final class Exchange {
 			}
 			else {
 				try {
-					BodyWriter.write(sink, body);
+					writeBody(sink, body);
 					sink.flush();
 				}
 				catch (IOException | RuntimeException ex) {
@@ -202,6 +202,7 @@ final class Exchange {
 			}
 			this.conn.timing().responseHeaderTimeout(0);
 		}
+		this.engine.listener().responseReceived(this.conn, request.method(), target, head.status());
 		BodyFraming framing;
 		try {
 			framing = BodyFraming.of(request.method(), head);
@@ -222,7 +223,7 @@ final class Exchange {
 		else if (closeAfter || framing.mustClose() || switchesProtocols(request, head)) {
 			afterBody = CloseReason.RESPONSE_CLOSE;
 		}
-		Headers headers = head.headers();
+		Headers headers = framing.normalize(head.headers());
 		InputStream raw = switch (framing.kind()) {
 			case NONE -> null;
 			case FIXED -> (framing.length() == 0) ? null : new FixedLengthSource(this.conn.source(), framing.length());
@@ -247,6 +248,30 @@ final class Exchange {
 					new InflatingBody(responseBody, coding));
 		}
 		return new Response(request, head.protocol(), head.status(), head.reason(), headers, responseBody);
+	}
+
+	/**
+	 * Writes the request body. One the socket buffers may not absorb is watched while it
+	 * is written: a server that answers and stops reading would otherwise leave the write
+	 * blocked until the call's deadline, or forever (Go's write loop returns the answer).
+	 * The watch looks every {@link StalledWrite#CHECK_NANOS}, on the watchdog's thread;
+	 * no thread per request. Over TLS nothing is watched (see
+	 * {@link Connection#answeredWhileWriteStalled}).
+	 */
+	private void writeBody(Http1Sink sink, Request.Body body) throws IOException {
+		long length = body.contentLength();
+		if ((length >= 0 && length <= StalledWrite.UNWATCHED_BODY_BYTES) || this.conn.bytesSent() < 0) {
+			BodyWriter.write(sink, body);
+			return;
+		}
+		StalledWrite watch = new StalledWrite(this.engine.watchdog(), this.conn);
+		try {
+			BodyWriter.write(sink, body);
+			sink.flush();
+		}
+		finally {
+			watch.stop();
+		}
 	}
 
 	/**

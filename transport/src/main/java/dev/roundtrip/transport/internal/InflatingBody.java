@@ -268,13 +268,17 @@ final class InflatingBody extends InputStream {
 	/** Inflates into {@code b}; 0 when it had to read input or finished a member. */
 	private int inflate(byte[] b, int off, int len) throws IOException, DataFormatException {
 		Inflater inflater = this.inflater;
-		if (inflater.needsInput()) {
+		// What the inflater holds first: with all its input taken it may still have
+		// output
+		// pending for a read smaller than what that input decodes to.
+		int n = inflater.inflate(b, off, len);
+		if (n == 0 && !inflater.finished() && !inflater.needsDictionary() && inflater.needsInput()) {
 			if (!fill()) {
 				throw truncated("in its compressed data");
 			}
 			inflater.setInput(this.buffer, this.pos, this.limit - this.pos);
+			n = inflater.inflate(b, off, len);
 		}
-		int n = inflater.inflate(b, off, len);
 		this.pos = this.limit - inflater.getRemaining();
 		if (inflater.needsDictionary()) {
 			throw new ZipException(

@@ -19,7 +19,8 @@ import dev.roundtrip.transport.TransportSettings;
  * Which HTTP proxy a request goes through, if any.
  * <ul>
  * <li>{@code proxy.url} set: every request goes through it, loopback targets included
- * (Go: {@code http.ProxyURL}); {@code NO_PROXY} does not apply.</li>
+ * (Go: {@code http.ProxyURL}), but for those {@code proxy.non-proxy-hosts} lists (in
+ * {@code NO_PROXY} syntax); the {@code NO_PROXY} variable does not apply.</li>
  * <li>Else, with {@code proxy.from-environment}: {@code HTTPS_PROXY} for {@code https}
  * targets, {@code HTTP_PROXY} for {@code http}, each falling back to its lower-case name;
  * {@code NO_PROXY} lists exceptions; {@code localhost} and loopback addresses are never
@@ -71,10 +72,16 @@ public final class ProxyConfig {
 	 */
 	public static ProxyConfig of(TransportSettings settings, Function<String, String> environment) {
 		if (settings.proxy() != null) {
-			return new ProxyConfig(Proxy.parse("proxy.url", settings.proxy()), null, null, List.of(), false);
+			return new ProxyConfig(Proxy.parse("proxy.url", settings.proxy()), null, null,
+					NoProxyRule.parseAll(settings.nonProxyHosts()), false);
 		}
 		if (settings.proxyFromEnvironment()) {
-			return fromEnvironment(environment);
+			if (settings.nonProxyHosts() == null) {
+				return fromEnvironment(environment);
+			}
+			// proxy.non-proxy-hosts, where set, stands for NO_PROXY.
+			return fromEnvironment((name) -> ("NO_PROXY".equals(name) || "no_proxy".equals(name))
+					? settings.nonProxyHosts() : environment.apply(name));
 		}
 		return NONE;
 	}
@@ -109,7 +116,9 @@ public final class ProxyConfig {
 	 */
 	public Proxy forTarget(String scheme, String host, int port) throws IOException {
 		if (this.fixed != null) {
-			return this.fixed.usable();
+			// proxy.url: loopback too, unless proxy.non-proxy-hosts says otherwise.
+			return (!this.noProxy.isEmpty() && matchesNoProxy(host, port, ipLiteral(host))) ? null
+					: this.fixed.usable();
 		}
 		boolean tls = "https".equals(scheme);
 		Proxy proxy = tls ? this.https : this.http;
@@ -148,12 +157,16 @@ public final class ProxyConfig {
 		if (ip != null && isLoopback(ip)) {
 			return false;
 		}
+		return !matchesNoProxy(host, port, ip);
+	}
+
+	private boolean matchesNoProxy(String host, int port, byte[] ip) {
 		for (NoProxyRule rule : this.noProxy) {
 			if (rule.matches(host, port, ip)) {
-				return false;
+				return true;
 			}
 		}
-		return true;
+		return false;
 	}
 
 	private static String firstSet(Function<String, String> environment, String name, String lowerCaseName) {

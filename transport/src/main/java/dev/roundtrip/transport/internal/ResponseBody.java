@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,30 +23,29 @@ import dev.roundtrip.transport.internal.http1.FixedLengthSource;
  * <p>
  * The caller holds this object; everything needed to end the exchange lives in
  * {@link State}, which does not point back here. So when the caller drops the stream
- * unread and unclosed, the {@link Cleaner} sees it become unreachable and closes the
- * connection as leaked.
+ * unread and unclosed, the transport's {@link LeakDetector} sees it become unreachable
+ * and closes the connection as leaked.
  */
 final class ResponseBody extends InputStream implements InflatingBody.EncodedSource {
-
-	private static final Cleaner CLEANER = Cleaner.create();
 
 	private static final System.Logger LOG = System.getLogger("dev.roundtrip.transport.LeakDetection");
 
 	private final State state;
 
-	private final Cleaner.Cleanable cleanable;
+	private final LeakDetector.Cleanable cleanable;
 
 	/** For {@link #read()}; made on first use, as most callers read in blocks. */
 	private byte[] single;
 
-	private ResponseBody(State state, boolean detectLeaks) {
+	private ResponseBody(State state, LeakDetector leakDetector) {
 		this.state = state;
-		this.cleanable = detectLeaks ? CLEANER.register(this, state) : null;
+		this.cleanable = (leakDetector != null) ? leakDetector.register(this, state) : null;
 	}
 
 	static ResponseBody open(Exchange exchange, InputStream raw, CloseReason afterBody, TransportSettings settings) {
 		State state = new State(exchange, raw, afterBody, settings);
-		return new ResponseBody(state, settings.leakDetection() != LeakDetection.DISABLED);
+		return new ResponseBody(state,
+				(settings.leakDetection() != LeakDetection.DISABLED) ? exchange.call().engine().leakDetector() : null);
 	}
 
 	@Override
@@ -398,7 +396,8 @@ final class ResponseBody extends InputStream implements InflatingBody.EncodedSou
 			Throwable origin = call.origin();
 			String message = "A response to " + call.request() + " was dropped without being read to its end or"
 					+ " closed; its connection was held until now and has been closed. Close every Response"
-					+ " (try-with-resources)."
+					+ " (try-with-resources); with Spring, close the ClientHttpResponse of exchange(..) or"
+					+ " execute(..), or use retrieve(), which reads and closes the body for you."
 					+ ((origin == null) ? " Set leak-detection to paranoid to see where the request was sent." : "");
 			if (origin != null) {
 				LOG.log(System.Logger.Level.WARNING, message, origin);

@@ -93,6 +93,16 @@ final class SafeListener implements TransportListener {
 	}
 
 	@Override
+	public void responseReceived(ConnectionInfo connection, String method, String target, int status) {
+		try {
+			this.delegate.responseReceived(connection, method, target, status);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
 	public void connectionClosed(ConnectionInfo connection, CloseReason reason, long lifetimeNanos) {
 		try {
 			this.delegate.connectionClosed(connection, reason, lifetimeNanos);

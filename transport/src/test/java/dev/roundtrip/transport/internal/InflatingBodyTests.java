@@ -66,11 +66,15 @@ class InflatingBodyTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("inputs")
 	void outcomeIsTheSameWhereverTheReadsSplitTheBytes(String name, Coding coding, byte[] encoded, String expected) {
-		assertThat(decode(coding, encoded, List.of(encoded.length))).as("one read").isEqualTo(expected);
-		assertThat(decode(coding, encoded, List.of(1))).as("one byte per read").isEqualTo(expected);
-		for (int split = 1; split < encoded.length; split++) {
-			assertThat(decode(coding, encoded, List.of(split, encoded.length))).as("split after byte " + split)
-				.isEqualTo(expected);
+		// The caller's reads vary too: a small one leaves output pending in the inflater.
+		for (int callerRead : new int[] { 333, 7, 1 }) {
+			assertThat(decode(coding, encoded, List.of(encoded.length), callerRead)).as("one read").isEqualTo(expected);
+			assertThat(decode(coding, encoded, List.of(1), callerRead)).as("one byte per read").isEqualTo(expected);
+			for (int split = 1; split < encoded.length; split += (callerRead == 333) ? 1 : 17) {
+				assertThat(decode(coding, encoded, List.of(split, encoded.length), callerRead))
+					.as("split after byte " + split + ", caller reads of " + callerRead)
+					.isEqualTo(expected);
+			}
 		}
 	}
 
@@ -106,11 +110,11 @@ class InflatingBodyTests {
 	 * "ok:&lt;decoded length&gt;" with the text checked, or the failure's type and
 	 * message.
 	 */
-	private static String decode(Coding coding, byte[] encoded, List<Integer> readSizes) {
+	private static String decode(Coding coding, byte[] encoded, List<Integer> readSizes, int callerRead) {
 		Source source = new Source(encoded, readSizes);
 		InflatingBody body = new InflatingBody(source, coding);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] chunk = new byte[333];
+		byte[] chunk = new byte[callerRead];
 		try {
 			int n;
 			while ((n = body.read(chunk, 0, chunk.length)) != -1) {

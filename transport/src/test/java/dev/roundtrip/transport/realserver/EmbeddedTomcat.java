@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,11 @@ import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.tomcat.util.net.SocketWrapperBase;
+
+import dev.roundtrip.transport.testing.TestCertificates;
 
 /**
  * An embedded Tomcat on {@code 127.0.0.1}, no Spring: one servlet mapped to {@code /*},
@@ -54,6 +59,16 @@ public final class EmbeddedTomcat implements AutoCloseable {
 	 */
 	public static EmbeddedTomcat start(RecordingServlet servlet, Map<String, Map<String, String>> connectors)
 			throws IOException, LifecycleException {
+		return start(servlet, connectors, Map.of());
+	}
+
+	/**
+	 * Starts Tomcat as {@link #start(RecordingServlet, Map)} does, with TLS on the
+	 * connectors named in {@code certificates}, each presenting the certificate of its
+	 * key store (one of {@link TestCertificates}').
+	 */
+	public static EmbeddedTomcat start(RecordingServlet servlet, Map<String, Map<String, String>> connectors,
+			Map<String, KeyStore> certificates) throws IOException, LifecycleException {
 		QUIET.forEach((logger) -> logger.setLevel(Level.WARNING));
 		Path baseDir = Files.createTempDirectory("roundtrip-tomcat");
 		Tomcat tomcat = new Tomcat();
@@ -69,6 +84,19 @@ public final class EmbeddedTomcat implements AutoCloseable {
 					throw new IllegalArgumentException("Tomcat connector has no property " + property);
 				}
 			});
+			KeyStore keyStore = certificates.get(name);
+			if (keyStore != null) {
+				SSLHostConfig tls = new SSLHostConfig();
+				SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(tls,
+						SSLHostConfigCertificate.Type.UNDEFINED);
+				certificate.setCertificateKeystore(keyStore);
+				certificate.setCertificateKeystorePassword(TestCertificates.password());
+				tls.addCertificate(certificate);
+				connector.addSslHostConfig(tls);
+				connector.setProperty("SSLEnabled", "true");
+				connector.setScheme("https");
+				connector.setSecure(true);
+			}
 			if (named.isEmpty()) {
 				tomcat.setConnector(connector);
 			}
@@ -95,9 +123,12 @@ public final class EmbeddedTomcat implements AutoCloseable {
 		return new EmbeddedTomcat(tomcat, baseDir, named);
 	}
 
-	/** {@code http://127.0.0.1:<port><pathAndQuery>} on the named connector. */
+	/**
+	 * {@code http://127.0.0.1:<port><pathAndQuery>} on the named connector
+	 * ({@code https://} on a TLS one).
+	 */
 	public URI uri(String connector, String pathAndQuery) {
-		return URI.create("http://127.0.0.1:" + port(connector) + pathAndQuery);
+		return URI.create(connector(connector).getScheme() + "://127.0.0.1:" + port(connector) + pathAndQuery);
 	}
 
 	/** The port the named connector listens on. */

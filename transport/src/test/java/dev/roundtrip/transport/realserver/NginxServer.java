@@ -2,6 +2,7 @@ package dev.roundtrip.transport.realserver;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +21,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.roundtrip.transport.testing.TestCertificates;
 
 /**
  * An nginx started from a test: the machine's own binary, if it has one (it is never
- * installed from here), run in the foreground ({@code daemon off}) with a generated
- * configuration in a temporary directory that also holds its pid file, logs, temp paths
- * and the static files it serves. Listens on {@code 127.0.0.1} only.
+ * installed from here; CI's {@code .ci/run} installs Debian's {@code nginx-light}), run
+ * in the foreground ({@code daemon off}) with the repository's {@code nginx.conf} (a
+ * template beside this class, in the test resources) filled in, in a temporary directory
+ * that also holds its pid file, logs, temp paths, a certificate made at test time and the
+ * files it serves. Listens on {@code 127.0.0.1} only, on a plain port and a TLS one.
  *
  * <p>
  * Locations:
@@ -34,6 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * on a connection says {@code Connection: close}.</li>
  * <li>{@code /static/}: files from <code>&lt;dir&gt;/www/static</code>, with
  * {@code gzip on} for {@code .txt}.</li>
+ * <li>{@code /bytes/}, {@code /text/} (gzipped), {@code /etag}: files from
+ * <code>&lt;dir&gt;/www</code>; {@code /status/204}: a {@code return 204}.</li>
+ * <li>{@link RecordingApplication}'s other routes: proxied to the backend, if any.</li>
  * </ul>
  */
 public final class NginxServer implements AutoCloseable {
@@ -54,15 +65,21 @@ public final class NginxServer implements AutoCloseable {
 
 	private final int port;
 
+	private final int tlsPort;
+
+	private final String version;
+
 	/**
 	 * Stops nginx should the JVM exit without {@link #close()} (a test run cut short).
 	 */
 	private final Thread stopOnExit;
 
-	private NginxServer(Process master, Path dir, int port) {
+	private NginxServer(Process master, Path dir, int port, int tlsPort, String version) {
+		this.version = version;
 		this.master = master;
 		this.dir = dir;
 		this.port = port;
+		this.tlsPort = tlsPort;
 		this.stopOnExit = new Thread(master::destroy, "stop nginx " + master.pid());
 		Runtime.getRuntime().addShutdownHook(this.stopOnExit);
 	}
@@ -98,23 +115,39 @@ public final class NginxServer implements AutoCloseable {
 
 	/**
 	 * Starts {@code binary} serving {@code staticFiles} (name → content) under
-	 * {@code /static/}, and returns once it accepts connections. Tries a few free ports,
-	 * in case another process takes the one picked first.
+	 * {@code /static/}, with no backend, and returns once it accepts connections.
 	 */
 	public static NginxServer start(Path binary, Map<String, byte[]> staticFiles) throws IOException {
+		Map<String, byte[]> files = new LinkedHashMap<>();
+		staticFiles.forEach((name, content) -> files.put("static/" + name, content));
+		return start(binary, new Settings(files, 0, Duration.ofSeconds(60)));
+	}
+
+	/**
+	 * Starts {@code binary} with {@code settings}, and returns once it accepts
+	 * connections. Tries a few free ports, in case another process takes the one picked
+	 * first.
+	 */
+	public static NginxServer start(Path binary, Settings settings) throws IOException {
 		Path dir = Files.createTempDirectory("roundtrip-nginx");
 		try {
-			Path staticDir = Files.createDirectories(dir.resolve("www/static"));
-			for (var file : staticFiles.entrySet()) {
-				Files.write(staticDir.resolve(file.getKey()), file.getValue());
+			Path www = Files.createDirectories(dir.resolve("www"));
+			for (var file : settings.files().entrySet()) {
+				Path path = www.resolve(file.getKey());
+				Files.createDirectories(path.getParent());
+				Files.write(path, file.getValue());
 			}
 			Files.createDirectories(dir.resolve("logs"));
 			Files.createDirectories(dir.resolve("temp"));
+			Path tls = Files.createDirectories(dir.resolve("tls"));
+			TestCertificates.writePem(TestCertificates.loopback(), tls.resolve("certificate.pem"),
+					tls.resolve("key.pem"));
 			String modules = buildOptions(binary);
 			IOException last = null;
 			for (int attempt = 1; attempt <= 3; attempt++) {
 				int port = freePort();
-				Files.writeString(dir.resolve("nginx.conf"), config(dir, port, modules));
+				int tlsPort = freePort();
+				Files.writeString(dir.resolve("nginx.conf"), config(dir, port, tlsPort, modules, settings));
 				Process master = new ProcessBuilder(binary.toString(), "-p", dir + "/", "-c",
 						dir.resolve("nginx.conf").toString(), "-g", "daemon off;")
 					.redirectErrorStream(true)
@@ -122,7 +155,8 @@ public final class NginxServer implements AutoCloseable {
 					.start();
 				try {
 					awaitListening(master, dir, port);
-					return new NginxServer(master, dir, port);
+					awaitListening(master, dir, tlsPort);
+					return new NginxServer(master, dir, port, tlsPort, version(modules));
 				}
 				catch (IOException ex) {
 					stop(master);
@@ -140,6 +174,24 @@ public final class NginxServer implements AutoCloseable {
 	/** {@code http://127.0.0.1:<port><path>}. */
 	public URI uri(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	/**
+	 * {@code https://127.0.0.1:<tls port><path>}, served with
+	 * {@link TestCertificates#loopback()}.
+	 */
+	public URI httpsUri(String path) {
+		return URI.create("https://127.0.0.1:" + this.tlsPort + path);
+	}
+
+	/** The version nginx reports, such as {@code 1.22.1}. */
+	public String version() {
+		return this.version;
+	}
+
+	private static String version(String buildOptions) {
+		Matcher matcher = Pattern.compile("nginx/(\\S+)").matcher(buildOptions);
+		return matcher.find() ? matcher.group(1) : "(unknown version)";
 	}
 
 	/** The master process's pid, as nginx wrote it to its pid file. */
@@ -257,7 +309,9 @@ public final class NginxServer implements AutoCloseable {
 		}
 	}
 
-	private static String config(Path dir, int port, String buildOptions) {
+	/** The repository's {@code nginx.conf} template, filled in. */
+	private static String config(Path dir, int port, int tlsPort, String buildOptions, Settings settings)
+			throws IOException {
 		StringBuilder temp = new StringBuilder();
 		temp.append("  client_body_temp_path ").append(dir.resolve("temp/body")).append(";\n");
 		for (String module : List.of("proxy", "fastcgi", "uwsgi", "scgi")) {
@@ -269,34 +323,42 @@ public final class NginxServer implements AutoCloseable {
 					.append(";\n");
 			}
 		}
+		String app = (settings.backendPort() > 0) ? """
+				      proxy_pass http://127.0.0.1:%d;
+				      proxy_http_version 1.1;
+				      proxy_set_header X-Client-Connection "[$connection]";
+				      proxy_set_header X-Client-Content-Length "[$http_content_length]";
+				      proxy_set_header X-Client-Transfer-Encoding "[$http_transfer_encoding]";
+				      proxy_set_header X-Client-Expect "[$http_expect]";
+				""".formatted(settings.backendPort()) : "      return 503;\n";
+		String template;
+		try (InputStream in = NginxServer.class.getResourceAsStream("nginx.conf")) {
+			if (in == null) {
+				throw new IOException("No nginx.conf beside " + NginxServer.class.getName());
+			}
+			template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
 		// As root the workers would run as nobody, who may not read a private temp
 		// directory.
-		String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-		return user + """
-				worker_processes 1;
-				pid %1$s/nginx.pid;
-				error_log %1$s/logs/error.log warn;
-				events { worker_connections 256; }
-				http {
-				  access_log off;
-				%2$s  types { text/plain txt; }
-				  default_type application/octet-stream;
-				  sendfile on;
-				  keepalive_timeout 60s;
-				  keepalive_requests 1000;
-				  server {
-				    listen 127.0.0.1:%3$d;
-				    location / { default_type text/plain; return 200 "%4$s"; }
-				    location /rotate/ { keepalive_requests 3; default_type text/plain; return 200 "%4$s"; }
-				    location /static/ {
-				      root %1$s/www;
-				      gzip on;
-				      gzip_types text/plain;
-				      gzip_min_length 1;
-				    }
-				  }
-				}
-				""".formatted(dir, temp, port, HELLO);
+		String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
+		// Comment lines first: they name the place-holders.
+		return template.replaceAll("(?m)^\\s*#.*\\n", "")
+			.replace("@user@", user)
+			.replace("@dir@", dir.toString())
+			.replace("@temp_paths@", temp)
+			.replace("@port@", String.valueOf(port))
+			.replace("@tls_port@", String.valueOf(tlsPort))
+			.replace("@keepalive_timeout@", settings.keepaliveTimeout().toMillis() + "ms")
+			.replace("@hello@", HELLO)
+			.replace("@app@", app);
+	}
+
+	/**
+	 * What an nginx serves: {@code files} (path under its root → content),
+	 * {@code backendPort} (where {@link RecordingApplication}'s routes are proxied, 0 for
+	 * none) and its {@code keepalive_timeout}.
+	 */
+	public record Settings(Map<String, byte[]> files, int backendPort, Duration keepaliveTimeout) {
 	}
 
 }

@@ -2,9 +2,12 @@ package dev.roundtrip.transport.realserver;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
+
+import dev.roundtrip.transport.Request;
 
 /**
  * Bodies whose every byte a test can predict: seeded, printable, and compressible the way
@@ -28,6 +31,29 @@ public final class Payloads {
 			bytes[i] = ((i + 1) % 64 == 0) ? (byte) '\n' : ALPHABET[random.nextInt(ALPHABET.length)];
 		}
 		return bytes;
+	}
+
+	/**
+	 * A request body of {@code bytes} with no length (so sent chunked), written in pieces
+	 * of {@code piece} bytes, each flushed.
+	 */
+	public static Request.Body streamed(byte[] bytes, int piece) {
+		return new Request.Body() {
+
+			@Override
+			public long contentLength() {
+				return -1;
+			}
+
+			@Override
+			public void writeTo(OutputStream out) throws IOException {
+				for (int offset = 0; offset < bytes.length; offset += piece) {
+					out.write(bytes, offset, Math.min(piece, bytes.length - offset));
+					out.flush();
+				}
+			}
+
+		};
 	}
 
 	/** {@code bytes} gzipped. */

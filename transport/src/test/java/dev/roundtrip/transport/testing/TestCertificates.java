@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,6 +88,35 @@ public final class TestCertificates {
 		catch (GeneralSecurityException | IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Writes the certificate and private key of {@code keyStore} as PEM files, for a
+	 * server that reads no key store (nginx).
+	 */
+	public static void writePem(KeyStore keyStore, Path certificate, Path privateKey) {
+		try {
+			String alias = java.util.Collections.list(keyStore.aliases()).get(0);
+			Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+			Files.writeString(certificate,
+					"-----BEGIN CERTIFICATE-----\n" + base64.encodeToString(keyStore.getCertificate(alias).getEncoded())
+							+ "\n-----END CERTIFICATE-----\n");
+			Files.writeString(privateKey,
+					"-----BEGIN PRIVATE KEY-----\n"
+							+ base64.encodeToString(keyStore.getKey(alias, PASSWORD).getEncoded())
+							+ "\n-----END PRIVATE KEY-----\n");
+		}
+		catch (GeneralSecurityException | IOException ex) {
+			throw new IllegalStateException("Cannot write the PEM files of a test certificate", ex);
+		}
+	}
+
+	/**
+	 * The password of every key store made here and of its key (a throwaway), for a
+	 * server that takes a key store and its password.
+	 */
+	public static String password() {
+		return new String(PASSWORD);
 	}
 
 	private static KeyStore generate(String alias, String distinguishedName, String san) {

@@ -44,12 +44,25 @@ final class Redirects {
 	private Redirects() {
 	}
 
+	/** Sends one hop: the transport itself, or with cookies added and kept. */
+	@FunctionalInterface
+	interface Sender {
+
+		Response send(Request request) throws IOException;
+
+	}
+
 	/**
 	 * Sends {@code request} and follows up to {@code maxRedirects} redirects.
 	 * @throws TooManyRedirectsException when the last allowed hop redirects again
 	 */
 	static Response follow(Transport transport, Request request, int maxRedirects) throws IOException {
-		Response response = transport.roundTrip(request);
+		return follow(transport::roundTrip, request, maxRedirects);
+	}
+
+	/** As above, each hop sent by {@code sender}. */
+	static Response follow(Sender sender, Request request, int maxRedirects) throws IOException {
+		Response response = sender.send(request);
 		List<String> chain = null;
 		for (int redirects = 0;; redirects++) {
 			Request next = next(request, response);
@@ -66,7 +79,7 @@ final class Redirects {
 				throw new TooManyRedirectsException(maxRedirects, chain);
 			}
 			request = next;
-			response = transport.roundTrip(request);
+			response = sender.send(request);
 		}
 	}
 

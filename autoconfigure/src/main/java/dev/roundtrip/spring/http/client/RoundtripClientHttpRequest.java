@@ -2,9 +2,11 @@ package dev.roundtrip.spring.http.client;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
@@ -17,6 +19,7 @@ import org.springframework.http.client.AbstractStreamingClientHttpRequest;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.StreamUtils;
 
+import dev.roundtrip.transport.FilteredAddressException;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Response;
 import dev.roundtrip.transport.Transport;
@@ -49,8 +52,17 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 
 	private final int maxRedirects;
 
+	private final @Nullable CookieHandler cookieHandler;
+
 	RoundtripClientHttpRequest(Transport transport, URI uri, HttpMethod method, @Nullable Duration connectTimeout,
 			@Nullable Duration readTimeout, @Nullable SSLContext sslContext, int maxRedirects) {
+		this(transport, uri, method, connectTimeout, readTimeout, sslContext, maxRedirects, null);
+	}
+
+	RoundtripClientHttpRequest(Transport transport, URI uri, HttpMethod method, @Nullable Duration connectTimeout,
+			@Nullable Duration readTimeout, @Nullable SSLContext sslContext, int maxRedirects,
+			@Nullable CookieHandler cookieHandler) {
+		this.cookieHandler = cookieHandler;
 		this.transport = transport;
 		this.uri = uri;
 		this.method = method;
@@ -76,9 +88,41 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 			.readTimeout(this.readTimeout)
 			.sslContext(this.sslContext)
 			.build();
-		Response response = (this.maxRedirects > 0) ? Redirects.follow(this.transport, request, this.maxRedirects)
-				: this.transport.roundTrip(request);
+		Redirects.Sender sender = (this.cookieHandler != null) ? cookieSender(this.transport, this.cookieHandler)
+				: this.transport::roundTrip;
+		Response response;
+		try {
+			response = (this.maxRedirects > 0) ? Redirects.follow(sender, request, this.maxRedirects)
+					: sender.send(request);
+		}
+		catch (FilteredAddressException ex) {
+			Exception translated = Boot41Settings.translate(ex, this.transport);
+			if (translated instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
 		return new RoundtripClientHttpResponse(response);
+	}
+
+	/**
+	 * Sends each hop with the cookies {@code cookies} has for its URI, one {@code Cookie}
+	 * header after any the caller set, and hands each response's headers to it.
+	 */
+	private static Redirects.Sender cookieSender(Transport transport, CookieHandler cookies) {
+		return (request) -> {
+			Map<String, List<String>> stored = cookies.get(request.uri(), request.headers().toMultimap());
+			Request sent = request;
+			List<String> values = stored.get("Cookie");
+			if (values != null && !values.isEmpty()) {
+				String own = request.headers().get("Cookie");
+				String joined = String.join("; ", values);
+				sent = request.toBuilder().setHeader("Cookie", (own != null) ? own + "; " + joined : joined).build();
+			}
+			Response response = transport.roundTrip(sent);
+			cookies.put(request.uri(), response.headers().toMultimap());
+			return response;
+		};
 	}
 
 	/**

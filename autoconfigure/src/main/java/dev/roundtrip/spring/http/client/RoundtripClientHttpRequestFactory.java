@@ -1,5 +1,6 @@
 package dev.roundtrip.spring.http.client;
 
+import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -55,6 +56,8 @@ public final class RoundtripClientHttpRequestFactory implements ClientHttpReques
 	private volatile boolean followRedirects = true;
 
 	private volatile @Nullable SSLContext sslContext;
+
+	private volatile @Nullable CookieHandler cookieHandler;
 
 	/**
 	 * A factory over {@code transport}, with the transport's timeouts and TLS, following
@@ -123,10 +126,24 @@ public final class RoundtripClientHttpRequestFactory implements ClientHttpReques
 		return this.sslContext;
 	}
 
+	/**
+	 * Keeps cookies for requests from this factory: each request (each redirect hop
+	 * included) carries the cookies {@code cookieHandler} has for its URI, merged into
+	 * one {@code Cookie} header, and each response's {@code Set-Cookie} goes to it;
+	 * {@code null} (the default) keeps none, as Go's transport does.
+	 */
+	public void setCookieHandler(@Nullable CookieHandler cookieHandler) {
+		this.cookieHandler = cookieHandler;
+	}
+
+	public @Nullable CookieHandler getCookieHandler() {
+		return this.cookieHandler;
+	}
+
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
 		return new RoundtripClientHttpRequest(this.transport, uri, httpMethod, this.connectTimeout, this.readTimeout,
-				this.sslContext, this.followRedirects ? MAX_REDIRECTS : 0);
+				this.sslContext, this.followRedirects ? MAX_REDIRECTS : 0, this.cookieHandler);
 	}
 
 	private static @Nullable Duration checkNotNegative(@Nullable Duration duration, String name) {

@@ -1,5 +1,6 @@
 package dev.roundtrip.spring.http.client;
 
+import java.net.CookieManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.util.LambdaSafe;
 
+import dev.roundtrip.spring.http.client.Boot41Settings.BootAddressFilter;
+import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Transport;
 
 /**
@@ -31,8 +34,18 @@ import dev.roundtrip.transport.Transport;
  * <li>{@code redirects}: followed unless {@link HttpRedirects#DONT_FOLLOW};</li>
  * <li>{@code sslBundle}: one {@code SSLContext} per bundle, made once and shared by every
  * factory built with that bundle, so they share connections too, while connections made
- * under another bundle are never mixed with them.</li>
+ * under another bundle are never mixed with them;</li>
+ * <li>{@code cookieHandling} (Boot 4.1): {@code enable} and {@code enable-when-possible}
+ * give each built factory a {@link CookieManager} of its own, {@code disable} and
+ * {@code null} keep no cookies;</li>
+ * <li>{@code inetAddressFilter} (Boot 4.1): applied by the transport at dial time, to
+ * every address a host or the proxy resolves to (see
+ * {@link #addressFilter(HttpClientSettings)}); a refused host fails with Boot's
+ * {@code FilteredHostException}. The transport is shared, so it must have been built with
+ * the same filter: settings with another filter fail the build rather than go
+ * unprotected.</li>
  * </ul>
+ * Built against Boot 4.0's API: on Boot 4.0 the last two simply do not exist.
  */
 public final class RoundtripClientHttpRequestFactoryBuilder
 		implements ClientHttpRequestFactoryBuilder<RoundtripClientHttpRequestFactory> {
@@ -57,6 +70,18 @@ public final class RoundtripClientHttpRequestFactoryBuilder
 		this.customizers = customizers;
 	}
 
+	/**
+	 * The transport's address filter for the {@code InetAddressFilter} of
+	 * {@code settings} (Spring Boot 4.1+), for {@code Transport.Builder.addressFilter};
+	 * {@code null} when the settings have none, as always on Boot 4.0. A transport built
+	 * with it serves factories built with those settings, and its refusals fail with
+	 * Boot's {@code FilteredHostException}.
+	 */
+	public static @Nullable AddressFilter addressFilter(@Nullable HttpClientSettings settings) {
+		Object filter = (settings != null) ? Boot41Settings.inetAddressFilter(settings) : null;
+		return (filter != null) ? new BootAddressFilter(filter) : null;
+	}
+
 	/** The transport every factory from this builder sends through. */
 	public Transport transport() {
 		return this.transport;
@@ -72,6 +97,17 @@ public final class RoundtripClientHttpRequestFactoryBuilder
 		factory.setFollowRedirects(applied.redirects() != HttpRedirects.DONT_FOLLOW);
 		if (applied.sslBundle() != null) {
 			factory.setSslContext(this.sslContexts.get(applied.sslBundle()));
+		}
+		Object inetAddressFilter = Boot41Settings.inetAddressFilter(applied);
+		if (inetAddressFilter != null && !Boot41Settings.isFilteredBy(this.transport, inetAddressFilter)) {
+			throw new IllegalStateException("HttpClientSettings carry an InetAddressFilter (" + inetAddressFilter
+					+ ") that the shared transport was not built with, so it could not be applied at dial time; "
+					+ "build the transport with Transport.Builder.addressFilter("
+					+ "RoundtripClientHttpRequestFactoryBuilder.addressFilter(settings))");
+		}
+		String cookieHandling = Boot41Settings.cookieHandling(applied);
+		if ("ENABLE".equals(cookieHandling) || "ENABLE_WHEN_POSSIBLE".equals(cookieHandling)) {
+			factory.setCookieHandler(new CookieManager());
 		}
 		LambdaSafe.callbacks(Consumer.class, this.customizers, factory)
 			.invoke((customizer) -> customizer.accept(factory));

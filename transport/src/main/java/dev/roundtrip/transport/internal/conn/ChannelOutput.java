@@ -23,6 +23,9 @@ final class ChannelOutput extends OutputStream implements Http1Sink.ExactCount {
 
 	private long sentByLastWrite;
 
+	/** Bytes the socket has taken; read by the watchdog to tell a stalled write. */
+	private volatile long sent;
+
 	ChannelOutput(SocketChannel channel) {
 		this.channel = channel;
 	}
@@ -44,8 +47,14 @@ final class ChannelOutput extends OutputStream implements Http1Sink.ExactCount {
 		this.sentByLastWrite = 0;
 		while (buffer.hasRemaining()) {
 			// A blocking channel writes at least one byte or throws.
-			this.sentByLastWrite += this.channel.write(buffer);
+			int n = this.channel.write(buffer);
+			this.sentByLastWrite += n;
+			this.sent += n;
 		}
+	}
+
+	long sent() {
+		return this.sent;
 	}
 
 	@Override

@@ -69,6 +69,9 @@ public final class Connection extends Pooled {
 
 	private final Http1Sink sink;
 
+	/** The write side of a plain connection; null over TLS. */
+	private final ChannelOutput channelOutput;
+
 	private final InetSocketAddress localAddress;
 
 	private final InetSocketAddress remoteAddress;
@@ -93,6 +96,9 @@ public final class Connection extends Pooled {
 
 	private volatile boolean closed;
 
+	/** How long the TLS handshake took; -1 for plain HTTP. Set by the dialer. */
+	volatile long tlsHandshakeNanos = -1;
+
 	private final ByteBuffer probe = ByteBuffer.allocate(1);
 
 	Connection(long id, Destination destination, SocketChannel channel, Socket socket, long createdAtNanos,
@@ -107,7 +113,8 @@ public final class Connection extends Pooled {
 		this.input = new TimedInput(socket.getInputStream(), socket, destination.toString());
 		// Plain: straight to the channel, which counts what a failed write sent. TLS: the
 		// TLS socket, where a failed write counts in full.
-		OutputStream out = (socket instanceof SSLSocket) ? socket.getOutputStream() : new ChannelOutput(channel);
+		this.channelOutput = (socket instanceof SSLSocket) ? null : new ChannelOutput(channel);
+		OutputStream out = (this.channelOutput != null) ? this.channelOutput : socket.getOutputStream();
 		this.source = new Http1Source(this.input, readBufferSize);
 		this.sink = new Http1Sink(out, writeBufferSize);
 		if (socket instanceof SSLSocket ssl) {
@@ -158,6 +165,44 @@ public final class Connection extends Pooled {
 			return true;
 		}
 		return false;
+	}
+
+	/**
+	 * Whether the server has sent bytes that wait unread while the owner's write of this
+	 * plain connection has stopped moving: the server answered early (a 401 or 413) and
+	 * stopped reading. {@code lastSent} is what {@link #bytesSent()} said at the previous
+	 * look. Any thread. Always false over TLS, whose records the server may send unasked
+	 * (session tickets) and whose socket the JDK closes on a failed write, losing the
+	 * answer anyway.
+	 */
+	public boolean answeredWhileWriteStalled(long lastSent) {
+		if (this.channelOutput == null || this.closed || this.channelOutput.sent() != lastSent) {
+			return false;
+		}
+		try {
+			return rawReadable();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** Bytes the socket took so far from the owner's writes; -1 over TLS. */
+	public long bytesSent() {
+		return (this.channelOutput != null) ? this.channelOutput.sent() : -1;
+	}
+
+	/**
+	 * Ends the owner's blocked write without touching the read side, so that the early
+	 * answer can still be read. Any thread; never blocks.
+	 */
+	public void stopWriting() {
+		try {
+			this.channel.shutdownOutput();
+		}
+		catch (IOException ex) {
+			// Closed meanwhile: the write fails either way.
+		}
 	}
 
 	/** Whether the owner's connection was aborted by a cancel. */
@@ -346,6 +391,11 @@ public final class Connection extends Pooled {
 	@Override
 	public String tlsProtocol() {
 		return this.tlsProtocol;
+	}
+
+	@Override
+	public long tlsHandshakeNanos() {
+		return this.tlsHandshakeNanos;
 	}
 
 	@Override

@@ -33,6 +33,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSocket;
 
+import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Destination;
 import dev.roundtrip.transport.TransportSettings;
 import dev.roundtrip.transport.TransportTimeoutException;
@@ -69,16 +70,22 @@ public final class Dialer implements ConnectionPool.Dialer {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	/** Which resolved addresses may be connected to; {@code null} for all. */
+	private final AddressFilter addressFilter;
+
 	/**
+	 * @param addressFilter which resolved addresses may be connected to; {@code null} for
+	 * all
 	 * @param watchdog enforces TLS handshake deadlines
 	 * @param lookups runs host name lookups, so that a dial can stop waiting for one
 	 */
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
-			ProxyConfig proxies, Watchdog watchdog, ExecutorService lookups) {
+			ProxyConfig proxies, AddressFilter addressFilter, Watchdog watchdog, ExecutorService lookups) {
 		this.settings = settings;
 		this.hostnameVerifier = hostnameVerifier;
 		this.clock = clock;
 		this.proxies = proxies;
+		this.addressFilter = addressFilter;
 		this.watchdog = watchdog;
 		this.lookups = lookups;
 	}
@@ -91,14 +98,18 @@ public final class Dialer implements ConnectionPool.Dialer {
 		boolean ok = false;
 		try {
 			Socket socket = channel.socket();
+			long tlsNanos = -1;
 			if (destination.isTls()) {
 				if (proxy != null) {
 					ProxyTunnel.open(socket, destination, proxy.authorization(), connectTimeoutMillis);
 				}
+				long handshakeStart = System.nanoTime();
 				socket = handshake(channel, socket, destination);
+				tlsNanos = System.nanoTime() - handshakeStart;
 			}
 			Connection connection = new Connection(this.ids.incrementAndGet(), destination, channel, socket,
 					this.clock.getAsLong(), this.settings.readBufferSize(), this.settings.writeBufferSize());
+			connection.tlsHandshakeNanos = tlsNanos;
 			ok = true;
 			return connection;
 		}
@@ -120,6 +131,12 @@ public final class Dialer implements ConnectionPool.Dialer {
 		long start = System.nanoTime();
 		long deadline = (timeoutMillis > 0) ? start + timeoutMillis * 1_000_000L : 0;
 		List<InetAddress> addresses = resolve(host, deadline, timeoutMillis, role);
+		if (this.addressFilter != null) {
+			// Checked here, before any connect: proxies included, as Boot's own clients
+			// do.
+			addresses = List.of(AddressFilterCheck.permitted(this.addressFilter, host, role,
+					addresses.toArray(new InetAddress[0])));
+		}
 		return new DialRace(host, port, role, timeoutMillis, deadline, fallbackDelayNanos(), this::configure)
 			.connect(addresses);
 	}

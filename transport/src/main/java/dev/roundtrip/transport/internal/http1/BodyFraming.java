@@ -108,6 +108,44 @@ public final class BodyFraming {
 		return UNTIL_CLOSE;
 	}
 
+	/**
+	 * {@code headers} as the caller should see them: without {@code Content-Length} when
+	 * chunking framed the body, and with one {@code Content-Length} when several
+	 * identical values did (Go's {@code fixLength} does both). Otherwise a caller that
+	 * trusts the header (Spring's message converters read that many bytes) would truncate
+	 * the body, or fail to parse {@code "5, 5"}.
+	 */
+	public Headers normalize(Headers headers) {
+		if (this.kind == Kind.CHUNKED) {
+			return headers.contains("Content-Length") ? headers.toBuilder().remove("Content-Length").build() : headers;
+		}
+		if (this.kind == Kind.FIXED) {
+			// No allocation on the usual path: one plain value.
+			int count = 0;
+			boolean plain = true;
+			for (int i = 0; i < headers.size(); i++) {
+				if ("Content-Length".equalsIgnoreCase(headers.name(i))) {
+					count++;
+					plain &= isPlainLength(headers.value(i));
+				}
+			}
+			if (count > 1 || !plain) {
+				return headers.toBuilder().set("Content-Length", Long.toString(this.length)).build();
+			}
+		}
+		return headers;
+	}
+
+	private static boolean isPlainLength(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return false;
+			}
+		}
+		return !value.isEmpty();
+	}
+
 	public Kind kind() {
 		return this.kind;
 	}
