@@ -123,7 +123,7 @@ final class CodecRun {
 			case CHUNKED -> new ChunkedSource(this.source, this.reading.maxHeaderBytes());
 			case UNTIL_CLOSE -> new UntilCloseSource(this.source);
 		};
-		Headers headers = head.headers();
+		Headers headers = framing.normalize(head.headers());
 		if (raw == null) {
 			outcome.messages.add(new Outcome.Message(interim, head.versionMinor(), head.status(), head.reason(),
 					Outcome.Field.of(headers), new byte[0], List.of(), position(), keep));

@@ -39,6 +39,8 @@ import dev.roundtrip.transport.fuzz.Outcome.Field;
  * all, the connection is closed after the message (§6.1, §6.3); {@code Content-Length}
  * values must all be the same decimal number; chunk data is followed by CRLF exactly
  * (§7.1);
+ * <li>the caller sees no {@code Content-Length} beside chunking, and one for several
+ * identical or non-plain values (Go's {@code fixLength});
  * <li>content is decoded when there is a body and the first {@code Content-Encoding} is
  * {@code gzip}, {@code x-gzip} or {@code deflate}: an empty body is empty; gzip (RFC
  * 1952) members may follow each other, anything else after one is an error, reserved
@@ -178,6 +180,17 @@ final class ReferenceParser {
 		boolean close = hasToken(headers, "connection", "close")
 				|| (versionMinor == 0 && !hasToken(headers, "connection", "keep-alive"))
 				|| (hasTransferEncoding && (hasContentLength || versionMinor == 0));
+		boolean noBody = status < 200 || status == 204 || status == 304 || "HEAD".equals(this.method)
+				|| ("CONNECT".equals(this.method) && status < 300);
+		if (!noBody && (chunked || plainLengths(headers) != 1)) {
+			// What the caller sees (Go's fixLength): no Content-Length beside chunking,
+			// one for several identical values.
+			headers = new ArrayList<>(headers);
+			headers.removeIf((field) -> field.name().equals("content-length"));
+			if (!chunked && hasContentLength) {
+				headers.add(new Field("content-length", Long.toString(length)));
+			}
+		}
 		boolean switches = status == 101 || ("CONNECT".equals(this.method) && status / 100 == 2);
 		boolean reusable = !close && !switches;
 		if (status < 200 || status == 204 || status == 304 || "HEAD".equals(this.method)
@@ -366,6 +379,23 @@ final class ReferenceParser {
 		if (value.indexOf('\0') >= 0 || value.indexOf('\r') >= 0) {
 			throw new Reject(Failure.MALFORMED, "NUL or CR in a value");
 		}
+	}
+
+	/**
+	 * The number of {@code Content-Length} fields if each is a plain number; -1 if any is
+	 * not. No field counts as one, so that nothing is rewritten.
+	 */
+	private static int plainLengths(List<Field> fields) {
+		int count = 0;
+		for (Field field : fields) {
+			if (field.name().equals("content-length")) {
+				if (!field.value().matches("[0-9]+")) {
+					return -1;
+				}
+				count++;
+			}
+		}
+		return (count == 0) ? 1 : count;
 	}
 
 	private static boolean has(List<Field> fields, String name) {
