@@ -7,11 +7,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.CapturedLog;
 import dev.roundtrip.transport.testing.Background;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.ForcedGc;
@@ -47,40 +48,16 @@ class LeakDetectionTests {
 
 	private static final String HELLO = "Hello, World!";
 
-	/** Held so the JUL logger (weakly referenced by its manager) keeps the handler. */
-	private Logger julLogger;
-
-	private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			LeakDetectionTests.this.warnings.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
+	private CapturedLog log;
 
 	@BeforeEach
 	void captureLeakWarnings() {
-		this.julLogger = Logger.getLogger("dev.roundtrip.transport.LeakDetection");
-		this.julLogger.addHandler(this.capture);
-		// The warnings are expected here; keep them off the console.
-		this.julLogger.setUseParentHandlers(false);
+		this.log = CapturedLog.of("dev.roundtrip.transport.LeakDetection");
 	}
 
 	@AfterEach
 	void stopCapturing() {
-		this.julLogger.removeHandler(this.capture);
-		this.julLogger.setUseParentHandlers(true);
+		this.log.close();
 	}
 
 	// Seed 3-1: keep-alive on, not read, not closed. Go: six connections ESTABLISHED
@@ -317,7 +294,8 @@ class LeakDetectionTests {
 	 * during this one.
 	 */
 	private List<LogRecord> warningsAbout(ScriptedServer server) {
-		return this.warnings.stream()
+		return this.log.records()
+			.stream()
 			.filter((record) -> record.getMessage().contains(server.url("/")))
 			.collect(Collectors.toList());
 	}

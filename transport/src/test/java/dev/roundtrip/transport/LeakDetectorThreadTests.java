@@ -2,12 +2,8 @@ package dev.roundtrip.transport;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.CapturedLog;
 import dev.roundtrip.transport.testing.ForcedGc;
 import dev.roundtrip.transport.testing.ScriptedServer;
 
@@ -28,39 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LeakDetectorThreadTests {
 
-	/** Held so the JUL logger (weakly referenced by its manager) keeps the handler. */
-	private Logger julLogger;
-
-	private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			LeakDetectorThreadTests.this.warnings.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
+	private CapturedLog log;
 
 	@BeforeEach
 	void captureLeakWarnings() {
-		this.julLogger = Logger.getLogger("dev.roundtrip.transport.LeakDetection");
-		this.julLogger.addHandler(this.capture);
-		this.julLogger.setUseParentHandlers(false);
+		this.log = CapturedLog.of("dev.roundtrip.transport.LeakDetection");
 	}
 
 	@AfterEach
 	void stopCapturing() {
-		this.julLogger.removeHandler(this.capture);
-		this.julLogger.setUseParentHandlers(true);
+		this.log.close();
 	}
 
 	@Test
@@ -100,8 +74,8 @@ class LeakDetectorThreadTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "hello"));
 				Transport transport = Transport.builder().build()) {
 			sendAndDrop(transport, server);
-			ForcedGc.until(() -> !this.warnings.isEmpty(), Duration.ofSeconds(10), "a leak warning");
-			assertThat(this.warnings.get(0).getMessage()).contains("Close every Response (try-with-resources)")
+			ForcedGc.until(() -> !this.log.records().isEmpty(), Duration.ofSeconds(10), "a leak warning");
+			assertThat(this.log.records().get(0).getMessage()).contains("Close every Response (try-with-resources)")
 				.contains("close the ClientHttpResponse")
 				.contains("use retrieve()");
 		}

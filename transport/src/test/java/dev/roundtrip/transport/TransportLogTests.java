@@ -1,8 +1,7 @@
 package dev.roundtrip.transport;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
+
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.roundtrip.transport.testing.Await;
+import dev.roundtrip.transport.testing.CapturedLog;
 import dev.roundtrip.transport.testing.Background;
 import dev.roundtrip.transport.testing.Fetch;
 import dev.roundtrip.transport.testing.RawServer;
@@ -30,49 +30,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TransportLogTests {
 
-	/** Held so the JUL logger (weakly referenced by its manager) keeps its level. */
-	private Logger julLogger;
-
-	private Level previousLevel;
-
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			TransportLogTests.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
+	private CapturedLog log;
 
 	@BeforeEach
 	void captureTheTransportsLog() {
-		this.julLogger = Logger.getLogger("dev.roundtrip.transport");
-		this.previousLevel = this.julLogger.getLevel();
-		this.capture.setLevel(Level.ALL);
-		this.julLogger.addHandler(this.capture);
-		this.julLogger.setUseParentHandlers(false);
+		this.log = CapturedLog.of("dev.roundtrip.transport");
 	}
 
 	@AfterEach
 	void stopCapturing() {
-		this.julLogger.removeHandler(this.capture);
-		this.julLogger.setUseParentHandlers(true);
-		this.julLogger.setLevel(this.previousLevel);
+		this.log.close();
 	}
 
 	@Test
 	void atDebugEachConnectionIsLoggedAsItOpensIsReturnedIsReusedAndCloses() throws Exception {
-		this.julLogger.setLevel(Level.FINE);
+		this.log.level(Level.FINE);
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "hello"))) {
 			int clientPort;
 			try (Transport transport = Transport.builder().build()) {
@@ -88,13 +60,13 @@ class TransportLogTests {
 					"Connection #1 to " + destination + " reused after ",
 					"Connection #1 to " + destination + " returned to the pool after 2 request(s)",
 					"Connection #1 to " + destination + " closed: shutdown (the transport was closed); lived ");
-			assertThat(this.records).allMatch((record) -> record.getLevel() == Level.FINE);
+			assertThat(this.log.records()).allMatch((record) -> record.getLevel() == Level.FINE);
 		}
 	}
 
 	@Test
 	void whyANewConnectionIsOpenedEveryTimeIsInTheCloseLine() throws Exception {
-		this.julLogger.setLevel(Level.FINE);
+		this.log.level(Level.FINE);
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "hello"));
 				Transport transport = Transport.builder().disableKeepAlives(true).build()) {
 			Fetch.text(transport, server.uri("/1"));
@@ -108,7 +80,7 @@ class TransportLogTests {
 
 	@Test
 	void aRequestWaitingForAConnectionIsLoggedWithHowLongItWaited() throws Exception {
-		this.julLogger.setLevel(Level.FINE);
+		this.log.level(Level.FINE);
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "hello"));
 				Transport transport = Transport.builder().maxConnsPerHost(1).build()) {
 			Response held = transport.roundTrip(Request.get(server.uri("/held")));
@@ -125,7 +97,7 @@ class TransportLogTests {
 
 	@Test
 	void atTraceEachExchangeLogsItsRequestLineAndStatusButNoHeaderValue() throws Exception {
-		this.julLogger.setLevel(Level.FINER);
+		this.log.level(Level.FINER);
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(404, "nothing here"));
 				Transport transport = Transport.builder().build()) {
 			Request request = Request.builder("GET", server.uri("/missing?page=2"))
@@ -136,13 +108,13 @@ class TransportLogTests {
 			}
 			assertThat(messages("dev.roundtrip.transport.exchange"))
 				.containsExactly("#1 http://127.0.0.1:" + server.port() + " GET /missing?page=2 HTTP/1.1 -> 404");
-			assertThat(this.records).noneMatch((record) -> record.getMessage().contains("secret-token"));
+			assertThat(this.log.records()).noneMatch((record) -> record.getMessage().contains("secret-token"));
 		}
 	}
 
 	@Test
 	void aTlsConnectionLogsItsHandshakeTimeAndProtocol() throws Exception {
-		this.julLogger.setLevel(Level.FINE);
+		this.log.level(Level.FINE);
 		try (RawServer server = RawServer.startTls(TestCertificates.serverContext(TestCertificates.loopback()),
 				(conn) -> {
 					conn.handshake();
@@ -162,13 +134,13 @@ class TransportLogTests {
 
 	@Test
 	void withTheLevelOffNothingIsLogged() throws Exception {
-		this.julLogger.setLevel(Level.INFO);
+		this.log.level(Level.INFO);
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "hello"));
 				Transport transport = Transport.builder().build()) {
 			Fetch.text(transport, server.uri("/1"));
 			Fetch.text(transport, server.uri("/2"));
 		}
-		assertThat(this.records).isEmpty();
+		assertThat(this.log.records()).isEmpty();
 	}
 
 	/** Each of {@code prefixes} starts a line of {@code lines}, in this order. */
@@ -184,7 +156,8 @@ class TransportLogTests {
 	}
 
 	private List<String> messages(String logger) {
-		return this.records.stream()
+		return this.log.records()
+			.stream()
 			.filter((record) -> record.getLoggerName().equals(logger))
 			.map(LogRecord::getMessage)
 			.toList();

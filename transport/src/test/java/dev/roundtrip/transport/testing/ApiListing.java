@@ -15,6 +15,7 @@ import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -41,6 +42,10 @@ import java.util.stream.Stream;
  */
 public final class ApiListing {
 
+	/** Regenerates the committed listings (CONTRIBUTING.md, "The public API"). */
+	public static final String UPDATE_COMMAND = "./mvnw -B -q -pl transport,autoconfigure -am test -Dtest=PublicApiTests "
+			+ "-Dsurefire.failIfNoSpecifiedTests=false -Dapi.update=true";
+
 	private static final Pattern TYPE_NAME = Pattern.compile("(?:class|interface|enum|record|@interface) ([^\\s<]+)");
 
 	private ApiListing() {
@@ -62,6 +67,30 @@ public final class ApiListing {
 	}
 
 	/** Per type, the members added (+) and removed (-); whole types likewise. */
+	/**
+	 * Compares {@code actual} with the listing committed as {@code api/<artifact>.api}
+	 * under the module's base directory, failing with the difference and the command that
+	 * regenerates it; with {@code -Dapi.update=true}, writes it instead.
+	 */
+	public static void assertMatchesCommittedListing(String artifact, String actual) throws IOException {
+		Path listing = Path.of(System.getProperty("basedir", "."), "api", artifact + ".api");
+		if (Boolean.getBoolean("api.update")) {
+			Files.createDirectories(listing.getParent());
+			Files.writeString(listing, actual, StandardCharsets.UTF_8);
+			return;
+		}
+		if (!Files.exists(listing)) {
+			throw new AssertionError("No API listing at " + listing + ". Create it with:\n  " + UPDATE_COMMAND);
+		}
+		String expected = Files.readString(listing, StandardCharsets.UTF_8);
+		if (!expected.equals(actual)) {
+			throw new AssertionError("The public API of " + artifact + " differs from " + listing.getFileName()
+					+ " (+ compiled now, - in the listing):\n" + diff(expected, actual)
+					+ "\nIf the change is intended, regenerate the listing and commit it with the change:\n  "
+					+ UPDATE_COMMAND);
+		}
+	}
+
 	public static String diff(String expected, String actual) {
 		Map<String, List<String>> before = parse(expected);
 		Map<String, List<String>> after = parse(actual);
