@@ -69,6 +69,9 @@ public enum CloseReason {
 	/** Served the number of requests allowed by the server's {@code Keep-Alive: max}. */
 	KEEP_ALIVE_MAX,
 
+	/** Served {@code max-requests-per-conn} requests. */
+	MAX_REQUESTS,
+
 	/**
 	 * Its response was dropped without being read to the end or closed, and was found by
 	 * leak detection.

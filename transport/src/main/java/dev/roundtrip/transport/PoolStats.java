@@ -42,9 +42,11 @@ public record PoolStats(int idle, int active, int dialing, int waiting, List<Des
 	 *
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative means no pooling
+	 * @param minIdleConns the connections kept open warm ({@code min-idle-conns}); 0 for
+	 * none
 	 */
-	public record DestinationStats(Destination destination, int maxConnsPerHost, int maxIdleConnsPerHost, int idle,
-			int active, int dialing, int waiting, List<ConnectionStats> connections) {
+	public record DestinationStats(Destination destination, int maxConnsPerHost, int maxIdleConnsPerHost,
+			int minIdleConns, int idle, int active, int dialing, int waiting, List<ConnectionStats> connections) {
 
 		public DestinationStats {
 			connections = List.copyOf(connections);

@@ -47,7 +47,8 @@ public final class Transport implements AutoCloseable {
 				builder.maxResponseHeaderBytes, builder.writeBufferSize, builder.readBufferSize,
 				builder.maxConnLifetime, builder.honorKeepAliveHeader, builder.drainOnCloseMaxBytes,
 				builder.drainOnCloseTimeout, builder.leakDetection, builder.proxy, builder.proxyFromEnvironment,
-				builder.hosts, builder.nonProxyHosts);
+				builder.hosts, builder.nonProxyHosts, builder.poolWaitTimeout, builder.maxPendingPerHost,
+				builder.maxConnLifetimeJitter, builder.maxRequestsPerConn, builder.idleOrder, builder.keepAliveMargin);
 		this.addressFilter = builder.addressFilter;
 		this.engine = new Engine(settings, builder.sslContext, builder.hostnameVerifier, builder.listener,
 				builder.nanoClock, System::getenv, builder.addressFilter);
@@ -182,6 +183,18 @@ public final class Transport implements AutoCloseable {
 
 		private @Nullable String nonProxyHosts;
 
+		private @Nullable Duration poolWaitTimeout = this.d.poolWaitTimeout();
+
+		private int maxPendingPerHost = this.d.maxPendingPerHost();
+
+		private @Nullable Duration maxConnLifetimeJitter = this.d.maxConnLifetimeJitter();
+
+		private int maxRequestsPerConn = this.d.maxRequestsPerConn();
+
+		private IdleOrder idleOrder = this.d.idleOrder();
+
+		private Duration keepAliveMargin = this.d.keepAliveMargin();
+
 		private final Map<String, HostSettings> hosts = new LinkedHashMap<>();
 
 		private @Nullable SSLContext sslContext;
@@ -225,6 +238,12 @@ public final class Transport implements AutoCloseable {
 			this.hosts.clear();
 			this.hosts.putAll(settings.hosts());
 			this.nonProxyHosts = settings.nonProxyHosts();
+			this.poolWaitTimeout = settings.poolWaitTimeout();
+			this.maxPendingPerHost = settings.maxPendingPerHost();
+			this.maxConnLifetimeJitter = settings.maxConnLifetimeJitter();
+			this.maxRequestsPerConn = settings.maxRequestsPerConn();
+			this.idleOrder = settings.idleOrder();
+			this.keepAliveMargin = settings.keepAliveMargin();
 			return this;
 		}
 
@@ -426,6 +445,62 @@ public final class Transport implements AutoCloseable {
 		 */
 		public Builder nonProxyHosts(@Nullable String nonProxyHosts) {
 			this.nonProxyHosts = nonProxyHosts;
+			return this;
+		}
+
+		/**
+		 * {@code pool-wait-timeout}: how long a request may wait for a connection to a
+		 * destination at {@code max-conns-per-host}; zero fails at once, {@code null}
+		 * waits as long as the request's timeout allows. Default {@code null}.
+		 */
+		public Builder poolWaitTimeout(@Nullable Duration poolWaitTimeout) {
+			this.poolWaitTimeout = poolWaitTimeout;
+			return this;
+		}
+
+		/**
+		 * {@code max-pending-per-host}: how many requests may wait for a connection to a
+		 * destination at {@code max-conns-per-host}; 0 = no limit. Default 0.
+		 */
+		public Builder maxPendingPerHost(int maxPendingPerHost) {
+			this.maxPendingPerHost = maxPendingPerHost;
+			return this;
+		}
+
+		/**
+		 * {@code max-conn-lifetime-jitter}: each connection's lifetime is drawn from
+		 * {@code [max-conn-lifetime - jitter, max-conn-lifetime]}; {@code null} = 10% of
+		 * the lifetime. Default {@code null}.
+		 */
+		public Builder maxConnLifetimeJitter(@Nullable Duration maxConnLifetimeJitter) {
+			this.maxConnLifetimeJitter = maxConnLifetimeJitter;
+			return this;
+		}
+
+		/**
+		 * {@code max-requests-per-conn}: close a connection after this many exchanges; 0
+		 * = no limit. Default 0.
+		 */
+		public Builder maxRequestsPerConn(int maxRequestsPerConn) {
+			this.maxRequestsPerConn = maxRequestsPerConn;
+			return this;
+		}
+
+		/**
+		 * {@code idle-order}: which idle connection a request takes. Default
+		 * {@link IdleOrder#LIFO}.
+		 */
+		public Builder idleOrder(IdleOrder idleOrder) {
+			this.idleOrder = Objects.requireNonNull(idleOrder, "idle-order");
+			return this;
+		}
+
+		/**
+		 * {@code keep-alive-margin}: stop reusing a connection this long before the
+		 * server's {@code Keep-Alive: timeout=}. Default 1s.
+		 */
+		public Builder keepAliveMargin(Duration keepAliveMargin) {
+			this.keepAliveMargin = Objects.requireNonNull(keepAliveMargin, "keep-alive-margin");
 			return this;
 		}
 

@@ -32,8 +32,10 @@ public interface TransportListener {
 
 	/**
 	 * A request gave up waiting for a connection.
-	 * @param outcome {@link AcquireFailure#TIMEOUT}, {@link AcquireFailure#CANCELED} or
-	 * {@link AcquireFailure#ERROR} (its dial failed)
+	 * @param outcome {@link AcquireFailure#TIMEOUT} (the request's timeout or
+	 * {@code pool-wait-timeout}), {@link AcquireFailure#CANCELED},
+	 * {@link AcquireFailure#ERROR} (its dial failed) or {@link AcquireFailure#REJECTED}
+	 * ({@code max-pending-per-host})
 	 */
 	default void connectionAcquireFailed(Destination destination, AcquireFailure outcome, long waitNanos) {
 	}
@@ -80,7 +82,13 @@ public interface TransportListener {
 		CANCELED,
 
 		/** The dial it waited for failed. */
-		ERROR
+		ERROR,
+
+		/**
+		 * Refused without waiting: {@code max-pending-per-host} requests were already
+		 * waiting.
+		 */
+		REJECTED
 
 	}
 

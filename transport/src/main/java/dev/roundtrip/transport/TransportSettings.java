@@ -69,6 +69,29 @@ import org.jspecify.annotations.Nullable;
  * {@code *} for all. Applies to {@code proxy}; with {@code proxyFromEnvironment} it
  * replaces the {@code NO_PROXY} variable. {@code null} for none (the environment's
  * {@code NO_PROXY} then applies to its proxies)
+ * @param poolWaitTimeout how long a request may wait for a connection when its
+ * destination is at {@code maxConnsPerHost}, before it fails with a
+ * {@link TransportTimeoutException} of limit
+ * {@link TransportTimeoutException.Limit#POOL_WAIT}. Zero fails at once (fail-fast);
+ * {@code null} waits as long as the request's own timeout allows. Default {@code null}.
+ * Apache HttpClient: connection request timeout
+ * @param maxPendingPerHost how many requests may wait at once for a connection to a
+ * destination at {@code maxConnsPerHost}; the next one fails at once. 0 = no limit.
+ * Default 0. Reactor Netty: {@code pendingAcquireMaxCount}
+ * @param maxConnLifetimeJitter how much earlier than {@code maxConnLifetime} a connection
+ * may expire: each draws its own lifetime from
+ * {@code [maxConnLifetime - jitter, maxConnLifetime]}, so connections opened together do
+ * not all expire, and reconnect, together. {@code null} = 10% of the lifetime; zero = no
+ * jitter. Default {@code null}
+ * @param maxRequestsPerConn a connection is closed when released after this many
+ * exchanges, as if the server had sent {@code Keep-Alive: max=}. 0 = no limit. Default 0.
+ * Jetty: {@code maxUsageCount}
+ * @param idleOrder which idle connection a request takes. Default {@link IdleOrder#LIFO},
+ * as Go
+ * @param keepAliveMargin a connection whose server sent {@code Keep-Alive: timeout=N} is
+ * not reused after idling {@code N} minus this long, since reusing it right up to
+ * {@code N} races the server's close; where {@code N} is no more than the margin it is
+ * not reused after idling at all. Default 1s. undici: {@code keepAliveTimeoutThreshold}
  */
 public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost,
 		Duration idleConnTimeout, boolean disableKeepAlives, boolean disableCompression, Duration dialTimeout,
@@ -76,13 +99,16 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		Duration expectContinueTimeout, Duration readTimeout, long maxResponseHeaderBytes, int writeBufferSize,
 		int readBufferSize, Duration maxConnLifetime, boolean honorKeepAliveHeader, long drainOnCloseMaxBytes,
 		Duration drainOnCloseTimeout, LeakDetection leakDetection, @Nullable URI proxy, boolean proxyFromEnvironment,
-		Map<String, HostSettings> hosts, @Nullable String nonProxyHosts) {
+		Map<String, HostSettings> hosts, @Nullable String nonProxyHosts, @Nullable Duration poolWaitTimeout,
+		int maxPendingPerHost, @Nullable Duration maxConnLifetimeJitter, int maxRequestsPerConn, IdleOrder idleOrder,
+		Duration keepAliveMargin) {
 
 	/** The defaults, as listed above. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(100, 100, 0, Duration.ofSeconds(90), false,
 			false, Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(10),
 			Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, 10L * 1024 * 1024, 8192, 8192, Duration.ZERO, true,
-			64 * 1024, Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of(), null);
+			64 * 1024, Duration.ofMillis(100), LeakDetection.SIMPLE, null, false, Map.of(), null, null, 0, null, 0,
+			IdleOrder.LIFO, Duration.ofSeconds(1));
 
 	public TransportSettings {
 		if (maxIdleConns < 0) {
@@ -120,6 +146,17 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			throw new IllegalArgumentException(
 					"drain-on-close.max-bytes must be 0 (off) or more, was " + drainOnCloseMaxBytes);
 		}
+		checkNotNegative(poolWaitTimeout, "pool-wait-timeout");
+		checkLimit(maxPendingPerHost, "max-pending-per-host");
+		checkJitter(maxConnLifetime, maxConnLifetimeJitter, "max-conn-lifetime");
+		checkLimit(maxRequestsPerConn, "max-requests-per-conn");
+		if (idleOrder == null) {
+			throw new IllegalArgumentException("idle-order must be one of lifo, fifo");
+		}
+		if (keepAliveMargin == null) {
+			throw new IllegalArgumentException("keep-alive-margin must be set (zero for none)");
+		}
+		checkNotNegative(keepAliveMargin, "keep-alive-margin");
 		if (leakDetection == null) {
 			throw new IllegalArgumentException("leak-detection must be one of disabled, simple, paranoid");
 		}
@@ -144,7 +181,9 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		if (nonProxyHosts != null && nonProxyHosts.isBlank()) {
 			nonProxyHosts = null;
 		}
-		for (String key : hosts.keySet()) {
+		int warm = 0;
+		for (Map.Entry<String, HostSettings> entry : hosts.entrySet()) {
+			String key = entry.getKey();
 			int colon = key.lastIndexOf(':');
 			boolean validPort = colon > 0 && colon < key.length() - 1
 					&& key.substring(colon + 1).chars().allMatch(Character::isDigit);
@@ -152,6 +191,19 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 				throw new IllegalArgumentException(
 						"hosts." + key + ": the key must be host:port, such as api.example.com:443");
 			}
+			HostSettings host = entry.getValue();
+			Duration lifetime = (host.maxConnLifetime() != null) ? host.maxConnLifetime() : maxConnLifetime;
+			Duration jitter = (host.maxConnLifetimeJitter() != null) ? host.maxConnLifetimeJitter()
+					: maxConnLifetimeJitter;
+			checkJitter(lifetime, jitter, "hosts.[" + key + "].max-conn-lifetime");
+			if (host.minIdleConns() > 0) {
+				checkWarm(key, host, maxConnsPerHost, maxIdleConnsPerHost, disableKeepAlives);
+				warm += host.minIdleConns();
+			}
+		}
+		if (maxIdleConns > 0 && warm > maxIdleConns) {
+			throw new IllegalArgumentException("hosts.*.min-idle-conns add up to " + warm
+					+ ", more than max-idle-conns (" + maxIdleConns + ") lets the pool keep idle");
 		}
 	}
 
@@ -161,6 +213,37 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 		}
 		if (duration.isNegative()) {
 			throw new IllegalArgumentException(setting + " must be zero or positive, was " + duration);
+		}
+	}
+
+	private static void checkWarm(String key, HostSettings host, int maxConnsPerHost, int maxIdleConnsPerHost,
+			boolean disableKeepAlives) {
+		int min = host.minIdleConns();
+		int maxConns = (host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : maxConnsPerHost;
+		int maxIdle = (host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : maxIdleConnsPerHost;
+		String setting = "hosts.[" + key + "].min-idle-conns (" + min + ")";
+		if (disableKeepAlives || maxIdle < 0) {
+			throw new IllegalArgumentException(setting + " needs keep-alives: connections are not pooled here");
+		}
+		if (maxConns > 0 && min > maxConns) {
+			throw new IllegalArgumentException(setting + " must not exceed max-conns-per-host (" + maxConns + ")");
+		}
+		if (min > maxIdle) {
+			throw new IllegalArgumentException(setting + " must not exceed max-idle-conns-per-host (" + maxIdle + ")");
+		}
+	}
+
+	static void checkLimit(@Nullable Integer limit, String setting) {
+		if (limit != null && limit < 0) {
+			throw new IllegalArgumentException(setting + " must be 0 (no limit) or more, was " + limit);
+		}
+	}
+
+	static void checkJitter(@Nullable Duration lifetime, @Nullable Duration jitter, String prefix) {
+		checkNotNegative(jitter, prefix + "-jitter");
+		if (jitter != null && lifetime != null && !lifetime.isZero() && jitter.compareTo(lifetime) > 0) {
+			throw new IllegalArgumentException(
+					prefix + "-jitter (" + jitter + ") must not exceed " + prefix + " (" + lifetime + ")");
 		}
 	}
 

@@ -41,7 +41,13 @@ public class TransportTimeoutException extends SocketTimeoutException {
 		READ("read-timeout"),
 
 		/** The request's own {@link Request#timeout()} over the whole exchange. */
-		CALL("request timeout");
+		CALL("request timeout"),
+
+		/**
+		 * {@code pool-wait-timeout}: waiting for a connection while the destination was
+		 * at {@code max-conns-per-host}.
+		 */
+		POOL_WAIT("pool-wait-timeout");
 
 		private final String setting;
 

@@ -184,6 +184,7 @@ class ConnectionLifetimeTests {
 		try (ScriptedServer server = ScriptedServer.start((ex) -> ex.respond(200, "ok"));
 				Transport transport = Transport.builder()
 					.maxConnLifetime(Duration.ofSeconds(1))
+					.maxConnLifetimeJitter(Duration.ZERO)
 					.nanoClock(clock)
 					.listener(listener)
 					.build()) {
@@ -194,6 +195,42 @@ class ConnectionLifetimeTests {
 			assertThat(transport.stats().idle()).isZero();
 			assertThat(listener.awaitCloseOf(server.connection(1).clientPort(), WAIT)).isEqualTo(CloseReason.LIFETIME);
 			server.awaitClientClosed(1, WAIT);
+		}
+	}
+
+	// By default each connection's lifetime is drawn from the last 10% before
+	// max-conn-lifetime, so connections opened together do not all reconnect together.
+	@Test
+	void byDefaultConnectionsOpenedTogetherExpireWithinTheLastTenthOfTheLifetime() throws Exception {
+		FakeNanoClock clock = new FakeNanoClock();
+		CountDownLatch release = new CountDownLatch(1);
+		int connections = 16;
+		try (ScriptedServer server = ScriptedServer.start((ex) -> {
+			if (ex.hangUntil(release)) {
+				ex.respond(200, "ok");
+			}
+		});
+				Transport transport = Transport.builder()
+					.maxConnLifetime(Duration.ofSeconds(100))
+					.idleConnTimeout(Duration.ZERO)
+					.nanoClock(clock)
+					.build()) {
+			List<Background<String>> calls = new ArrayList<>();
+			for (int i = 0; i < connections; i++) {
+				calls.add(Background.start("fetch " + i, () -> Fetch.text(transport, server.uri("/"))));
+			}
+			Await.until(() -> server.requests().size() == connections, WAIT, () -> "all requests sent");
+			release.countDown();
+			for (Background<String> call : calls) {
+				assertThat(call.get(WAIT)).isEqualTo("ok");
+			}
+			clock.advance(Duration.ofSeconds(90).minusNanos(1));
+			assertThat(transport.stats().idle()).as("none before lifetime - 10%").isEqualTo(connections);
+			clock.advance(Duration.ofSeconds(5));
+			assertThat(transport.stats().idle()).as("some, not all, by the middle of the last 10%")
+				.isBetween(1, connections - 1);
+			clock.advance(Duration.ofSeconds(5).plusNanos(1));
+			assertThat(transport.stats().idle()).as("all at the lifetime").isZero();
 		}
 	}
 

@@ -31,7 +31,11 @@ class KeepAliveHeaderTests {
 		FakeNanoClock clock = new FakeNanoClock();
 		RecordingListener listener = new RecordingListener();
 		try (ScriptedServer server = keepAliveServer("timeout=5");
-				Transport transport = Transport.builder().nanoClock(clock).listener(listener).build()) {
+				Transport transport = Transport.builder()
+					.keepAliveMargin(Duration.ZERO)
+					.nanoClock(clock)
+					.listener(listener)
+					.build()) {
 			Fetch.text(transport, server.uri("/1"));
 			clock.advance(Duration.ofSeconds(4));
 			assertThat(transport.stats().idle()).isEqualTo(1);
@@ -44,6 +48,41 @@ class KeepAliveHeaderTests {
 			assertThat(listener.awaitCloseOf(server.connection(1).clientPort(), WAIT))
 				.isEqualTo(CloseReason.IDLE_TIMEOUT);
 			server.awaitClientClosed(1, WAIT);
+		}
+	}
+
+	// The server closes at its timeout: by default a connection is not reused in the last
+	// second before it.
+	@Test
+	void theKeepAliveMarginStopsReuseThatLongBeforeTheServersTimeout() throws Exception {
+		FakeNanoClock clock = new FakeNanoClock();
+		RecordingListener listener = new RecordingListener();
+		try (ScriptedServer server = keepAliveServer("timeout=5");
+				Transport transport = Transport.builder().nanoClock(clock).listener(listener).build()) {
+			Fetch.text(transport, server.uri("/1"));
+			clock.advance(Duration.ofMillis(3999));
+			Fetch.text(transport, server.uri("/2"));
+			assertThat(server.connectionIdsOfRequests()).as("reused 1 ms before timeout - margin")
+				.containsExactly(1, 1);
+			clock.advance(Duration.ofSeconds(4));
+			Fetch.text(transport, server.uri("/3"));
+			assertThat(server.connectionIdsOfRequests()).as("not at timeout - margin").containsExactly(1, 1, 2);
+			assertThat(listener.awaitCloseOf(server.connection(1).clientPort(), WAIT))
+				.isEqualTo(CloseReason.IDLE_TIMEOUT);
+		}
+	}
+
+	@Test
+	void aKeepAliveTimeoutNoLongerThanTheMarginMeansNoReuseAfterIdling() throws Exception {
+		RecordingListener listener = new RecordingListener();
+		try (ScriptedServer server = keepAliveServer("timeout=1");
+				Transport transport = Transport.builder().listener(listener).build()) {
+			Fetch.text(transport, server.uri("/1"));
+			assertThat(listener.awaitCloseOf(server.connection(1).clientPort(), WAIT))
+				.isEqualTo(CloseReason.IDLE_TIMEOUT);
+			assertThat(transport.stats().idle()).isZero();
+			Fetch.text(transport, server.uri("/2"));
+			assertThat(server.connectionIdsOfRequests()).containsExactly(1, 2);
 		}
 	}
 
@@ -85,10 +124,12 @@ class KeepAliveHeaderTests {
 		try (ScriptedServer server = keepAliveServer("timeout=5");
 				Transport shorterSetting = Transport.builder()
 					.idleConnTimeout(Duration.ofSeconds(3))
+					.keepAliveMargin(Duration.ZERO)
 					.nanoClock(clock)
 					.build();
 				Transport longerSetting = Transport.builder()
 					.idleConnTimeout(Duration.ofSeconds(10))
+					.keepAliveMargin(Duration.ZERO)
 					.nanoClock(clock)
 					.build()) {
 			Fetch.text(shorterSetting, server.uri("/a"));

@@ -203,7 +203,9 @@ public class RoundtripEndpoint {
 					Map<String, @Nullable Object> overrides = new LinkedHashMap<>();
 					for (RecordComponent hostComponent : host.getClass().getRecordComponents()) {
 						Object override = read(hostComponent, host);
-						if (override != null) {
+						// What differs from a host without overrides: null, or 0 warm
+						// connections, is not set.
+						if (override != null && !override.equals(read(hostComponent, HostSettings.INHERIT))) {
 							overrides.put(propertyName(hostComponent.getName()), displayed(override));
 						}
 					}
@@ -306,18 +308,19 @@ public class RoundtripEndpoint {
 	 * @param proxy {@code host:port} of the proxy, {@code null} when direct
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative: no pooling
+	 * @param minIdleConns warm connections kept open ({@code min-idle-conns}); 0 for none
 	 * @param history what the transport remembers of its connections; {@code null} if
 	 * nothing yet
 	 */
 	public record DestinationDescriptor(String authority, String scheme, String host, int port, @Nullable String proxy,
-			int maxConnsPerHost, int maxIdleConnsPerHost, int idle, int active, int dialing, int waiting,
-			List<ConnectionDescriptor> connections, @Nullable HistoryDescriptor history) {
+			int maxConnsPerHost, int maxIdleConnsPerHost, int minIdleConns, int idle, int active, int dialing,
+			int waiting, List<ConnectionDescriptor> connections, @Nullable HistoryDescriptor history) {
 
 		static DestinationDescriptor of(DestinationStats stats, @Nullable DestinationHistory history) {
 			Destination destination = stats.destination();
 			return new DestinationDescriptor(destination.authority(), destination.scheme(), destination.host(),
 					destination.port(), destination.proxy(), stats.maxConnsPerHost(), stats.maxIdleConnsPerHost(),
-					stats.idle(), stats.active(), stats.dialing(), stats.waiting(),
+					stats.minIdleConns(), stats.idle(), stats.active(), stats.dialing(), stats.waiting(),
 					stats.connections().stream().map(ConnectionDescriptor::of).toList(), HistoryDescriptor.of(history));
 		}
 
@@ -329,7 +332,7 @@ public class RoundtripEndpoint {
 					destination.port(), destination.proxy(),
 					(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : settings.maxConnsPerHost(),
 					(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : settings.maxIdleConnsPerHost(),
-					0, 0, 0, 0, List.of(), HistoryDescriptor.of(history));
+					host.minIdleConns(), 0, 0, 0, 0, List.of(), HistoryDescriptor.of(history));
 		}
 
 	}

@@ -13,6 +13,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 import dev.roundtrip.transport.HostSettings;
+import dev.roundtrip.transport.IdleOrder;
 import dev.roundtrip.transport.LeakDetection;
 import dev.roundtrip.transport.TransportSettings;
 
@@ -143,14 +144,57 @@ public class RoundtripTransportProperties implements Validator {
 	 */
 	private LeakDetection leakDetection = LeakDetection.SIMPLE;
 
+	/**
+	 * How long a request may wait for a connection to a host at max-conns-per-host before
+	 * it fails with a pool-wait timeout; 0 fails at once. Unset, it waits as long as the
+	 * request's own timeout allows.
+	 */
+	private @Nullable Duration poolWaitTimeout;
+
+	/**
+	 * How many requests may wait at once for a connection to a host at
+	 * max-conns-per-host; the next one is refused at once. 0 means no limit.
+	 */
+	private int maxPendingPerHost;
+
+	/**
+	 * How much earlier than max-conn-lifetime a connection may expire: each draws its own
+	 * lifetime between max-conn-lifetime minus this and max-conn-lifetime, so that
+	 * connections opened together do not reconnect together. Unset, 10% of
+	 * max-conn-lifetime; 0 for none.
+	 */
+	private @Nullable Duration maxConnLifetimeJitter;
+
+	/**
+	 * Requests after which a connection is closed rather than reused, like a server's
+	 * "Keep-Alive: max"; 0 means no limit.
+	 */
+	private int maxRequestsPerConn;
+
+	/**
+	 * Which idle connection a request takes: the most recently used (lifo, as Go), which
+	 * lets surplus connections time out, or the least recently used (fifo), which spreads
+	 * requests over all of them, as a layer-4 load balancer needs.
+	 */
+	private IdleOrder idleOrder = IdleOrder.LIFO;
+
+	/**
+	 * How long before the server's "Keep-Alive: timeout=N" a connection stops being
+	 * reused, since reusing it up to N races the server's close. A timeout no longer than
+	 * this means no reuse after idling.
+	 */
+	private Duration keepAliveMargin = Duration.ofSeconds(1);
+
 	private final DrainOnClose drainOnClose = new DrainOnClose();
 
 	private final Proxy proxy = new Proxy();
 
 	/**
 	 * Per-destination overrides of max-conns-per-host, max-idle-conns-per-host,
-	 * idle-conn-timeout, max-conn-lifetime and response-header-timeout, keyed by
-	 * host:port, such as hosts.[api.example.com\:443].max-conns-per-host=8 in a
+	 * idle-conn-timeout, max-conn-lifetime, max-conn-lifetime-jitter,
+	 * response-header-timeout, pool-wait-timeout, max-pending-per-host,
+	 * max-requests-per-conn and idle-order, and warm connections (min-idle-conns), keyed
+	 * by host:port, such as hosts.[api.example.com\:443].max-conns-per-host=8 in a
 	 * properties file.
 	 */
 	private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -174,7 +218,9 @@ public class RoundtripTransportProperties implements Validator {
 				required(this.drainOnClose.maxBytes, "drain-on-close.max-bytes").toBytes(),
 				required(this.drainOnClose.timeout, "drain-on-close.timeout"),
 				required(this.leakDetection, "leak-detection"), this.proxy.url, this.proxy.fromEnvironment,
-				hostSettings, this.proxy.nonProxyHosts);
+				hostSettings, this.proxy.nonProxyHosts, this.poolWaitTimeout, this.maxPendingPerHost,
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, required(this.idleOrder, "idle-order"),
+				required(this.keepAliveMargin, "keep-alive-margin"));
 	}
 
 	private static <T> T required(@Nullable T value, String name) {
@@ -369,6 +415,54 @@ public class RoundtripTransportProperties implements Validator {
 		this.leakDetection = leakDetection;
 	}
 
+	public @Nullable Duration getPoolWaitTimeout() {
+		return this.poolWaitTimeout;
+	}
+
+	public void setPoolWaitTimeout(@Nullable Duration poolWaitTimeout) {
+		this.poolWaitTimeout = poolWaitTimeout;
+	}
+
+	public int getMaxPendingPerHost() {
+		return this.maxPendingPerHost;
+	}
+
+	public void setMaxPendingPerHost(int maxPendingPerHost) {
+		this.maxPendingPerHost = maxPendingPerHost;
+	}
+
+	public @Nullable Duration getMaxConnLifetimeJitter() {
+		return this.maxConnLifetimeJitter;
+	}
+
+	public void setMaxConnLifetimeJitter(@Nullable Duration maxConnLifetimeJitter) {
+		this.maxConnLifetimeJitter = maxConnLifetimeJitter;
+	}
+
+	public int getMaxRequestsPerConn() {
+		return this.maxRequestsPerConn;
+	}
+
+	public void setMaxRequestsPerConn(int maxRequestsPerConn) {
+		this.maxRequestsPerConn = maxRequestsPerConn;
+	}
+
+	public IdleOrder getIdleOrder() {
+		return this.idleOrder;
+	}
+
+	public void setIdleOrder(IdleOrder idleOrder) {
+		this.idleOrder = idleOrder;
+	}
+
+	public Duration getKeepAliveMargin() {
+		return this.keepAliveMargin;
+	}
+
+	public void setKeepAliveMargin(Duration keepAliveMargin) {
+		this.keepAliveMargin = keepAliveMargin;
+	}
+
 	public DrainOnClose getDrainOnClose() {
 		return this.drainOnClose;
 	}
@@ -497,10 +591,47 @@ public class RoundtripTransportProperties implements Validator {
 		 */
 		private @Nullable Duration responseHeaderTimeout;
 
+		/**
+		 * How long a request may wait for a connection to this host when it is at
+		 * max-conns-per-host; 0 fails at once.
+		 */
+		private @Nullable Duration poolWaitTimeout;
+
+		/**
+		 * How many requests may wait at once for a connection to this host; 0 means no
+		 * limit.
+		 */
+		private @Nullable Integer maxPendingPerHost;
+
+		/**
+		 * How much earlier than its max-conn-lifetime a connection to this host may
+		 * expire.
+		 */
+		private @Nullable Duration maxConnLifetimeJitter;
+
+		/**
+		 * Requests after which a connection to this host is closed; 0 means no limit.
+		 */
+		private @Nullable Integer maxRequestsPerConn;
+
+		/**
+		 * Which idle connection to this host a request takes: lifo or fifo.
+		 */
+		private @Nullable IdleOrder idleOrder;
+
+		/**
+		 * Connections kept open to this host at all times: opened when the application
+		 * starts (for ports 443 and 80, as https and http) or at the first request (any
+		 * port), re-opened with backoff when they close, exempt from the idle timeout but
+		 * not from max-conn-lifetime. 0 means none.
+		 */
+		private int minIdleConns;
+
 		HostSettings toSettings(String authority) {
 			try {
 				return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
-						this.maxConnLifetime, this.responseHeaderTimeout);
+						this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
+						this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("hosts.[" + authority + "]." + ex.getMessage(), ex);
@@ -545,6 +676,54 @@ public class RoundtripTransportProperties implements Validator {
 
 		public void setResponseHeaderTimeout(@Nullable Duration responseHeaderTimeout) {
 			this.responseHeaderTimeout = responseHeaderTimeout;
+		}
+
+		public @Nullable Duration getPoolWaitTimeout() {
+			return this.poolWaitTimeout;
+		}
+
+		public void setPoolWaitTimeout(@Nullable Duration poolWaitTimeout) {
+			this.poolWaitTimeout = poolWaitTimeout;
+		}
+
+		public @Nullable Integer getMaxPendingPerHost() {
+			return this.maxPendingPerHost;
+		}
+
+		public void setMaxPendingPerHost(@Nullable Integer maxPendingPerHost) {
+			this.maxPendingPerHost = maxPendingPerHost;
+		}
+
+		public @Nullable Duration getMaxConnLifetimeJitter() {
+			return this.maxConnLifetimeJitter;
+		}
+
+		public void setMaxConnLifetimeJitter(@Nullable Duration maxConnLifetimeJitter) {
+			this.maxConnLifetimeJitter = maxConnLifetimeJitter;
+		}
+
+		public @Nullable Integer getMaxRequestsPerConn() {
+			return this.maxRequestsPerConn;
+		}
+
+		public void setMaxRequestsPerConn(@Nullable Integer maxRequestsPerConn) {
+			this.maxRequestsPerConn = maxRequestsPerConn;
+		}
+
+		public @Nullable IdleOrder getIdleOrder() {
+			return this.idleOrder;
+		}
+
+		public void setIdleOrder(@Nullable IdleOrder idleOrder) {
+			this.idleOrder = idleOrder;
+		}
+
+		public int getMinIdleConns() {
+			return this.minIdleConns;
+		}
+
+		public void setMinIdleConns(int minIdleConns) {
+			this.minIdleConns = minIdleConns;
 		}
 
 	}

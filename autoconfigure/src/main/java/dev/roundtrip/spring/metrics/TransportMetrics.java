@@ -47,8 +47,8 @@ import dev.roundtrip.transport.TransportSettings;
  * <li>{@value #PENDING_REQUESTS} (gauge): requests waiting for a connection;
  * <li>{@value #MAX} (gauge): the per-host limit, only where one is set;
  * <li>{@value #WAIT_TIME} (timer, {@code outcome} = {@code reused} | {@code new} |
- * {@code timeout} | {@code canceled} | {@code error}): from asking the pool to holding a
- * connection, or giving up;
+ * {@code timeout} | {@code canceled} | {@code error} | {@code rejected}): from asking the
+ * pool to holding a connection, or giving up;
  * <li>{@value #CREATE_TIME} (timer, {@code outcome} = {@code success} | {@code failure}):
  * TCP connect, TLS handshake and proxy tunnel;
  * <li>{@value #CLOSED} (counter, {@code reason} = a {@link CloseReason#tagValue()}): why
@@ -322,7 +322,7 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 	 */
 	enum WaitOutcome {
 
-		REUSED, NEW, TIMEOUT, CANCELED, ERROR;
+		REUSED, NEW, TIMEOUT, CANCELED, ERROR, REJECTED;
 
 		final String tagValue = name().toLowerCase(java.util.Locale.ROOT);
 
@@ -331,6 +331,7 @@ public final class TransportMetrics implements MeterBinder, TransportListener {
 				case TIMEOUT -> TIMEOUT;
 				case CANCELED -> CANCELED;
 				case ERROR -> ERROR;
+				case REJECTED -> REJECTED;
 			};
 		}
 

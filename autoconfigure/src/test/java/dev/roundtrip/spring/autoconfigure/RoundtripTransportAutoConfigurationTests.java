@@ -35,6 +35,7 @@ import org.springframework.util.unit.DataSize;
 import dev.roundtrip.spring.http.client.RoundtripClientHttpRequestFactory;
 import dev.roundtrip.spring.http.client.RoundtripClientHttpRequestFactoryBuilder;
 import dev.roundtrip.transport.HostSettings;
+import dev.roundtrip.transport.IdleOrder;
 import dev.roundtrip.transport.LeakDetection;
 import dev.roundtrip.transport.Request;
 import dev.roundtrip.transport.Transport;
@@ -247,7 +248,10 @@ class RoundtripTransportAutoConfigurationTests {
 				"roundtrip.transport.max-conn-lifetime=10m", "roundtrip.transport.honor-keep-alive-header=false",
 				"roundtrip.transport.drain-on-close.max-bytes=0", "roundtrip.transport.drain-on-close.timeout=1s",
 				"roundtrip.transport.leak-detection=paranoid", "roundtrip.transport.proxy.url=http://proxy.test:3128",
-				"roundtrip.transport.proxy.from-environment=true")
+				"roundtrip.transport.proxy.from-environment=true", "roundtrip.transport.pool-wait-timeout=0",
+				"roundtrip.transport.max-pending-per-host=32", "roundtrip.transport.max-conn-lifetime-jitter=1m",
+				"roundtrip.transport.max-requests-per-conn=500", "roundtrip.transport.idle-order=fifo",
+				"roundtrip.transport.keep-alive-margin=2s")
 			.run((context) -> {
 				TransportSettings settings = context.getBean(Transport.class).settings();
 				assertThat(settings.maxIdleConns()).isEqualTo(11);
@@ -272,6 +276,12 @@ class RoundtripTransportAutoConfigurationTests {
 				assertThat(settings.leakDetection()).isEqualTo(LeakDetection.PARANOID);
 				assertThat(settings.proxy()).isEqualTo(URI.create("http://proxy.test:3128"));
 				assertThat(settings.proxyFromEnvironment()).isTrue();
+				assertThat(settings.poolWaitTimeout()).isEqualTo(Duration.ZERO);
+				assertThat(settings.maxPendingPerHost()).isEqualTo(32);
+				assertThat(settings.maxConnLifetimeJitter()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(settings.maxRequestsPerConn()).isEqualTo(500);
+				assertThat(settings.idleOrder()).isEqualTo(IdleOrder.FIFO);
+				assertThat(settings.keepAliveMargin()).isEqualTo(Duration.ofSeconds(2));
 			});
 	}
 
@@ -297,13 +307,20 @@ class RoundtripTransportAutoConfigurationTests {
 		properties.put("roundtrip.transport.hosts.[localhost:8080].maxIdleConnsPerHost", "2");
 		properties.put("roundtrip.transport.hosts.[localhost:8080].max-conn-lifetime", "1m");
 		properties.put("roundtrip.transport.hosts.[localhost:8080].response-header-timeout", "2s");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].pool-wait-timeout", "250ms");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].max-pending-per-host", "16");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].max-conn-lifetime-jitter", "10s");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].max-requests-per-conn", "1000");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].idle-order", "fifo");
+		properties.put("roundtrip.transport.hosts.[localhost:8080].min-idle-conns", "2");
 		this.runner.withInitializer((context) -> addProperties(context, properties)).run((context) -> {
 			TransportSettings settings = context.getBean(Transport.class).settings();
 			assertThat(settings.hosts()).containsOnlyKeys("api.example.com:443", "localhost:8080");
 			assertThat(settings.host("api.example.com:443"))
-				.isEqualTo(new HostSettings(8, null, Duration.ofSeconds(15), null, null));
+				.isEqualTo(HostSettings.INHERIT.withMaxConnsPerHost(8).withIdleConnTimeout(Duration.ofSeconds(15)));
 			assertThat(settings.host("localhost:8080"))
-				.isEqualTo(new HostSettings(null, 2, null, Duration.ofMinutes(1), Duration.ofSeconds(2)));
+				.isEqualTo(new HostSettings(null, 2, null, Duration.ofMinutes(1), Duration.ofSeconds(2),
+						Duration.ofMillis(250), 16, Duration.ofSeconds(10), 1000, IdleOrder.FIFO, 2));
 		});
 	}
 
@@ -322,6 +339,12 @@ class RoundtripTransportAutoConfigurationTests {
 			leak-detection=sometimes             | roundtrip.transport.leak-detection
 			idle-conn-timeout=soon               | roundtrip.transport.idle-conn-timeout
 			max-idle-conns=many                  | roundtrip.transport.max-idle-conns
+			pool-wait-timeout=-1s                | roundtrip.transport.pool-wait-timeout
+			max-pending-per-host=-1              | roundtrip.transport.max-pending-per-host
+			max-requests-per-conn=-3             | roundtrip.transport.max-requests-per-conn
+			idle-order=random                    | roundtrip.transport.idle-order
+			keep-alive-margin=-1s                | roundtrip.transport.keep-alive-margin
+			max-conn-lifetime-jitter=-1s         | roundtrip.transport.max-conn-lifetime-jitter
 			""")
 	void invalidValuesFailStartupNamingTheProperty(String property, String named) {
 		this.runner.withPropertyValues("roundtrip.transport." + property).run((context) -> {
@@ -339,6 +362,22 @@ class RoundtripTransportAutoConfigurationTests {
 			assertThat(messages(context.getStartupFailure()))
 				.contains("roundtrip.transport.hosts.[api.example.com:443].max-conns-per-host");
 		});
+	}
+
+	@Test
+	void inconsistentPoolFeaturesFailStartupNamingTheProperty() {
+		this.runner
+			.withPropertyValues("roundtrip.transport.max-conn-lifetime=1m",
+					"roundtrip.transport.max-conn-lifetime-jitter=2m")
+			.run((context) -> assertThat(messages(context.getStartupFailure()))
+				.contains("roundtrip.transport.max-conn-lifetime-jitter")
+				.contains("must not exceed max-conn-lifetime"));
+		Map<String, Object> properties = Map.of("roundtrip.transport.hosts.[api.example.com:8443].min-idle-conns", "3",
+				"roundtrip.transport.hosts.[api.example.com:8443].max-conns-per-host", "2");
+		this.runner.withInitializer((context) -> addProperties(context, properties))
+			.run((context) -> assertThat(messages(context.getStartupFailure()))
+				.contains("roundtrip.transport.hosts.[api.example.com:8443].min-idle-conns")
+				.contains("must not exceed max-conns-per-host (2)"));
 	}
 
 	@Test

@@ -19,6 +19,8 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.roundtrip.transport.AddressFilter;
 import dev.roundtrip.transport.Call;
 import dev.roundtrip.transport.Destination;
@@ -92,8 +94,40 @@ public final class Engine {
 				this.dialExecutor);
 		this.history = new History(new SafeListener(listener), System::currentTimeMillis);
 		this.listener = new SafeListener(TransportLog.around(this.history));
-		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
-				this.dialExecutor, this.listener, nanoClock);
+		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(),
+				settings.keepAliveMargin(), millis(settings.dialTimeout()), dialer, this.dialExecutor, this.listener,
+				nanoClock);
+		warmUp();
+	}
+
+	/**
+	 * Opens the warm connections ({@code min-idle-conns}) of hosts on port 443 or 80,
+	 * whose scheme the port tells; those of other ports open at their first request.
+	 */
+	private void warmUp() {
+		for (var entry : this.settings.hosts().entrySet()) {
+			if (entry.getValue().minIdleConns() == 0) {
+				continue;
+			}
+			String authority = entry.getKey();
+			int colon = authority.lastIndexOf(':');
+			int port = Integer.parseInt(authority.substring(colon + 1));
+			String scheme = (port == 443) ? "https" : (port == 80) ? "http" : null;
+			if (scheme == null) {
+				continue;
+			}
+			String host = authority.substring(0, colon);
+			if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+				host = "[" + host + "]";
+			}
+			try {
+				this.pool.warm(destinationFor(URI.create(scheme + "://" + host + ":" + port + "/"), null));
+			}
+			catch (IOException | IllegalArgumentException ex) {
+				// The proxy that applies cannot be used, or the key is no URI host: the
+				// first request says so, and warms the destination if it can.
+			}
+		}
 	}
 
 	/**
@@ -168,7 +202,10 @@ public final class Engine {
 	 * @throws IOException if the proxy that applies cannot be used
 	 */
 	Destination destinationFor(Request request) throws IOException {
-		URI uri = request.uri();
+		return destinationFor(request.uri(), request.sslContext());
+	}
+
+	private Destination destinationFor(URI uri, @Nullable SSLContext requestContext) throws IOException {
 		String scheme = uri.getScheme();
 		boolean tls = scheme.equals("https");
 		int port = (uri.getPort() != -1) ? uri.getPort() : (tls ? 443 : 80);
@@ -179,7 +216,7 @@ public final class Engine {
 		host = host.toLowerCase(Locale.ROOT);
 		SSLContext context = null;
 		if (tls) {
-			context = (request.sslContext() != null) ? request.sslContext() : this.sslContext;
+			context = (requestContext != null) ? requestContext : this.sslContext;
 		}
 		String proxy = null;
 		if (!this.proxies.isEmpty()) {
@@ -199,12 +236,20 @@ public final class Engine {
 	}
 
 	private ConnectionPool.Limits limits(Destination destination) {
-		HostSettings host = this.settings.host(destination.authority());
+		TransportSettings s = this.settings;
+		HostSettings host = s.host(destination.authority());
+		Duration lifetime = (host.maxConnLifetime() != null) ? host.maxConnLifetime() : s.maxConnLifetime();
+		Duration jitter = (host.maxConnLifetimeJitter() != null) ? host.maxConnLifetimeJitter()
+				: s.maxConnLifetimeJitter();
 		return new ConnectionPool.Limits(
-				(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : this.settings.maxConnsPerHost(),
-				(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : this.settings.maxIdleConnsPerHost(),
-				(host.idleConnTimeout() != null) ? host.idleConnTimeout() : this.settings.idleConnTimeout(),
-				(host.maxConnLifetime() != null) ? host.maxConnLifetime() : this.settings.maxConnLifetime());
+				(host.maxConnsPerHost() != null) ? host.maxConnsPerHost() : s.maxConnsPerHost(),
+				(host.maxIdleConnsPerHost() != null) ? host.maxIdleConnsPerHost() : s.maxIdleConnsPerHost(),
+				(host.idleConnTimeout() != null) ? host.idleConnTimeout() : s.idleConnTimeout(), lifetime,
+				(jitter != null) ? jitter : lifetime.dividedBy(10),
+				(host.poolWaitTimeout() != null) ? host.poolWaitTimeout() : s.poolWaitTimeout(),
+				(host.maxPendingPerHost() != null) ? host.maxPendingPerHost() : s.maxPendingPerHost(),
+				(host.maxRequestsPerConn() != null) ? host.maxRequestsPerConn() : s.maxRequestsPerConn(),
+				(host.idleOrder() != null) ? host.idleOrder() : s.idleOrder(), host.minIdleConns());
 	}
 
 	int connectTimeoutMillis(Request request) {

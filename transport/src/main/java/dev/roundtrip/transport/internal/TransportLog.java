@@ -162,7 +162,8 @@ final class TransportLog implements TransportListener {
 	/** What a close reason means, in a log line for someone who wonders why. */
 	static String meaning(CloseReason reason) {
 		return switch (reason) {
-			case IDLE_TIMEOUT -> "idle longer than idle-conn-timeout or the server's Keep-Alive timeout";
+			case IDLE_TIMEOUT ->
+				"idle longer than idle-conn-timeout, or than the server's Keep-Alive timeout less keep-alive-margin";
 			case MAX_IDLE -> "the least recently used idle connection, above max-idle-conns";
 			case MAX_IDLE_PER_HOST -> "returned while max-idle-conns-per-host were already idle";
 			case KEEP_ALIVES_DISABLED -> "keep-alives are disabled: one request per connection";
@@ -173,8 +174,9 @@ final class TransportLog implements TransportListener {
 			case CANCELED -> "its exchange was canceled or timed out as a whole";
 			case TIMEOUT -> "a timeout fired while it was in use";
 			case ERROR -> "an I/O or protocol error";
-			case LIFETIME -> "older than max-conn-lifetime";
+			case LIFETIME -> "older than its lifetime: max-conn-lifetime less its share of max-conn-lifetime-jitter";
 			case KEEP_ALIVE_MAX -> "it served the requests the server's Keep-Alive max allows";
+			case MAX_REQUESTS -> "it served max-requests-per-conn requests";
 			case LEAKED -> "its response was dropped without being read to its end or closed";
 			case CLOSE_IDLE -> "closeIdleConnections() was called";
 			case SHUTDOWN -> "the transport was closed";

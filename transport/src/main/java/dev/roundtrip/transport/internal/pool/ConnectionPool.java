@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -19,10 +20,13 @@ import java.util.function.Predicate;
 import dev.roundtrip.transport.CanceledException;
 import dev.roundtrip.transport.CloseReason;
 import dev.roundtrip.transport.Destination;
+import dev.roundtrip.transport.IdleOrder;
+import dev.roundtrip.transport.PoolFullException;
 import dev.roundtrip.transport.PoolStats;
 import dev.roundtrip.transport.TransportListener;
 import dev.roundtrip.transport.TransportListener.AcquireFailure;
 import dev.roundtrip.transport.TransportTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection pool, with the semantics of Go's {@code http.Transport}:
@@ -41,6 +45,11 @@ import dev.roundtrip.transport.TransportTimeoutException;
  * destination.</li>
  * <li>A reaper thread closes connections idle past their deadline.</li>
  * </ol>
+ * Past Go: bounded waiting under {@code max-conns-per-host} ({@code pool-wait-timeout},
+ * {@code max-pending-per-host}), a lifetime drawn per connection with jitter, a limit on
+ * requests per connection, FIFO idle order, a safety margin on the server's
+ * {@code Keep-Alive: timeout}, and warm connections ({@code min-idle-conns}) re-dialed
+ * with backoff.
  *
  * <p>
  * One lock guards all of it. Nothing under the lock does I/O, calls a listener or starts
@@ -99,6 +108,13 @@ public final class ConnectionPool {
 
 	private final boolean keepAlivesDisabled;
 
+	private final long keepAliveMarginNanos;
+
+	private final int warmConnectTimeoutMillis;
+
+	// guarded by lock: destinations with min-idle-conns, which are never dropped
+	private final List<HostPool> warmHosts = new ArrayList<>();
+
 	private final Dialer dialer;
 
 	private final Executor dialExecutor;
@@ -112,16 +128,26 @@ public final class ConnectionPool {
 	 * @param limits the limits of each destination, resolved once when it is first used
 	 * @param maxIdleConns the global idle cap; 0 for none
 	 * @param keepAlivesDisabled close every connection after one exchange
+	 * @param keepAliveMargin how long before the server's {@code Keep-Alive: timeout} a
+	 * connection stops being reused
+	 * @param warmConnectTimeoutMillis connect timeout of dials made for no request (warm
+	 * connections); 0 for none
 	 */
 	public ConnectionPool(Function<Destination, Limits> limits, int maxIdleConns, boolean keepAlivesDisabled,
-			Dialer dialer, Executor dialExecutor, TransportListener listener, LongSupplier clock) {
+			Duration keepAliveMargin, int warmConnectTimeoutMillis, Dialer dialer, Executor dialExecutor,
+			TransportListener listener, LongSupplier clock) {
 		this.limits = (destination) -> {
 			Limits l = limits.apply(destination);
+			long lifetime = nanos(l.maxConnLifetime());
 			return new HostPool.Limits(l.maxConnsPerHost(), l.maxIdleConnsPerHost(), nanos(l.idleConnTimeout()),
-					nanos(l.maxConnLifetime()));
+					lifetime, Math.min(lifetime, nanos(l.maxConnLifetimeJitter())),
+					(l.poolWaitTimeout() != null) ? nanos(l.poolWaitTimeout()) : -1, l.maxPendingPerHost(),
+					l.maxRequestsPerConn(), l.idleOrder() == IdleOrder.FIFO, l.minIdleConns());
 		};
 		this.maxIdleConns = maxIdleConns;
 		this.keepAlivesDisabled = keepAlivesDisabled;
+		this.keepAliveMarginNanos = nanos(keepAliveMargin);
+		this.warmConnectTimeoutMillis = warmConnectTimeoutMillis;
 		this.dialer = dialer;
 		this.dialExecutor = dialExecutor;
 		this.listener = listener;
@@ -135,9 +161,25 @@ public final class ConnectionPool {
 	 * @param maxIdleConnsPerHost negative for no pooling
 	 * @param idleConnTimeout zero for none
 	 * @param maxConnLifetime zero for none
+	 * @param maxConnLifetimeJitter how much earlier than {@code maxConnLifetime} each
+	 * connection may expire; zero for none
+	 * @param poolWaitTimeout how long a request queued under {@code maxConnsPerHost} may
+	 * wait; zero fails at once, {@code null} waits for the request's own deadline
+	 * @param maxPendingPerHost requests that may queue under {@code maxConnsPerHost}; 0
+	 * for no limit
+	 * @param maxRequestsPerConn exchanges per connection; 0 for no limit
+	 * @param minIdleConns connections kept open; 0 for none
 	 */
 	public record Limits(int maxConnsPerHost, int maxIdleConnsPerHost, Duration idleConnTimeout,
-			Duration maxConnLifetime) {
+			Duration maxConnLifetime, Duration maxConnLifetimeJitter, @Nullable Duration poolWaitTimeout,
+			int maxPendingPerHost, int maxRequestsPerConn, IdleOrder idleOrder, int minIdleConns) {
+
+		/** Go's limits: the four it has, nothing past them. */
+		public Limits(int maxConnsPerHost, int maxIdleConnsPerHost, Duration idleConnTimeout,
+				Duration maxConnLifetime) {
+			this(maxConnsPerHost, maxIdleConnsPerHost, idleConnTimeout, maxConnLifetime, Duration.ZERO, null, 0, 0,
+					IdleOrder.LIFO, 0);
+		}
 
 	}
 
@@ -174,6 +216,7 @@ public final class ConnectionPool {
 		for (;;) {
 			Pooled taken = null;
 			Outbox out = null;
+			Refusal refusal = null;
 			this.lock.lock();
 			try {
 				if (this.shutdown) {
@@ -184,9 +227,9 @@ public final class ConnectionPool {
 				if (!skipIdle) {
 					long now = this.clock.getAsLong();
 					Pooled candidate;
-					while ((candidate = host.idle.pollLast()) != null) {
+					while ((candidate = host.limits.fifo() ? host.idle.pollFirst() : host.idle.pollLast()) != null) {
 						lruUnlinkLocked(candidate);
-						if (candidate.idleDeadlineNanos <= now) {
+						if (candidate.idleDeadlineNanos <= now && !keepWarmLocked(candidate, 1, now)) {
 							out = closeLocked(candidate, candidate.idleDeadlineReason, out);
 							continue;
 						}
@@ -202,15 +245,27 @@ public final class ConnectionPool {
 					this.hosts.put(destination, host);
 				}
 				if (taken == null) {
-					want = new Want(destination, connectTimeoutMillis);
-					host.idleWaiters.addLast(want);
-					if (host.hasRoomToDial()) {
-						host.dialing++;
-						dial = true;
+					boolean room = host.hasRoomToDial();
+					refusal = room ? null : refusalLocked(host);
+					if (refusal == null) {
+						want = new Want(destination, connectTimeoutMillis);
+						host.idleWaiters.addLast(want);
+						if (room) {
+							host.dialing++;
+							dial = true;
+						}
+						else {
+							want.inDialQueue = true;
+							host.dialWaiters.addLast(want);
+							long wait = host.limits.poolWaitNanos();
+							want.poolDeadlineNanos = (wait > 0) ? Math.max(1, plus(start, wait)) : 0;
+						}
 					}
 					else {
-						want.inDialQueue = true;
-						host.dialWaiters.addLast(want);
+						dropIfUnusedLocked(host);
+					}
+					if (host.limits.minIdleConns() > 0) {
+						out = topUpLocked(host, out);
 					}
 				}
 			}
@@ -219,6 +274,9 @@ public final class ConnectionPool {
 			}
 			if (out != null) {
 				out.run(this);
+			}
+			if (refusal != null) {
+				throw refused(destination, host, refusal, start);
 			}
 			if (taken == null) {
 				break;
@@ -236,14 +294,58 @@ public final class ConnectionPool {
 		return await(want, host, start, deadlineNanos, canceled);
 	}
 
+	/** Why a request found its destination full was refused rather than queued. */
+	private enum Refusal {
+
+		/** {@code max-pending-per-host} requests wait already. */
+		PENDING_LIMIT,
+
+		/** {@code pool-wait-timeout} is zero. */
+		FAIL_FAST
+
+	}
+
+	private @Nullable Refusal refusalLocked(HostPool host) {
+		int maxPending = host.limits.maxPendingPerHost();
+		if (maxPending > 0 && host.dialWaiters.size() >= maxPending) {
+			return Refusal.PENDING_LIMIT;
+		}
+		return (host.limits.poolWaitNanos() == 0) ? Refusal.FAIL_FAST : null;
+	}
+
+	private IOException refused(Destination destination, HostPool host, Refusal refusal, long start) {
+		long waited = System.nanoTime() - start;
+		if (refusal == Refusal.PENDING_LIMIT) {
+			notify(() -> this.listener.connectionAcquireFailed(destination, AcquireFailure.REJECTED, waited));
+			return new PoolFullException(destination, host.limits.maxPendingPerHost());
+		}
+		notify(() -> this.listener.connectionAcquireFailed(destination, AcquireFailure.TIMEOUT, waited));
+		return new TransportTimeoutException(TransportTimeoutException.Limit.POOL_WAIT,
+				"No connection to " + destination + " is free: all " + host.limits.maxConnsPerHost()
+						+ " allowed by max-conns-per-host are in use, and pool-wait-timeout is 0");
+	}
+
+	/** Whether {@code want} still waits for a slot under {@code max-conns-per-host}. */
+	private boolean queuedForSlot(Want want) {
+		this.lock.lock();
+		try {
+			return want.inDialQueue;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private Pooled await(Want want, HostPool host, long start, long deadlineNanos, BooleanSupplier canceled)
 			throws IOException {
 		Object result;
+		long poolDeadline = want.poolDeadlineNanos;
 		while ((result = want.result()) == null) {
 			String gaveUp = null;
 			AcquireFailure failure = AcquireFailure.CANCELED;
+			TransportTimeoutException.Limit limit = TransportTimeoutException.Limit.CALL;
 			boolean interrupted = false;
-			long remaining = 0;
+			long now;
 			if (canceled.getAsBoolean()) {
 				gaveUp = "Request canceled while waiting for a connection to " + want.destination;
 			}
@@ -251,10 +353,23 @@ public final class ConnectionPool {
 				interrupted = true;
 				gaveUp = "Thread interrupted while waiting for a connection to " + want.destination;
 			}
-			else if (deadlineNanos != 0 && (remaining = deadlineNanos - System.nanoTime()) <= 0) {
+			else if (deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0) {
 				failure = AcquireFailure.TIMEOUT;
 				gaveUp = "Request timeout expired after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
 						+ " ms waiting for a connection to " + want.destination + " (request timeout)";
+			}
+			else if (poolDeadline != 0 && poolDeadline - (now = System.nanoTime()) <= 0) {
+				if (!queuedForSlot(want)) {
+					// A slot came free and this request's dial is under way: from here
+					// only the request's own deadline applies.
+					poolDeadline = 0;
+					continue;
+				}
+				failure = AcquireFailure.TIMEOUT;
+				limit = TransportTimeoutException.Limit.POOL_WAIT;
+				gaveUp = "No connection to " + want.destination + " became free within pool-wait-timeout ("
+						+ TimeUnit.NANOSECONDS.toMillis(now - start) + " ms): all " + host.limits.maxConnsPerHost()
+						+ " allowed by max-conns-per-host stayed in use";
 			}
 			if (gaveUp != null) {
 				if (interrupted) {
@@ -268,7 +383,7 @@ public final class ConnectionPool {
 					AcquireFailure reported = failure;
 					notify(() -> this.listener.connectionAcquireFailed(want.destination, reported, waited));
 					if (failure == AcquireFailure.TIMEOUT) {
-						throw new TransportTimeoutException(TransportTimeoutException.Limit.CALL, gaveUp);
+						throw new TransportTimeoutException(limit, gaveUp);
 					}
 					throw new CanceledException(gaveUp);
 				}
@@ -276,8 +391,12 @@ public final class ConnectionPool {
 				// like any other.
 				continue;
 			}
-			if (deadlineNanos != 0) {
-				LockSupport.parkNanos(this, remaining);
+			long parkUntil = deadlineNanos;
+			if (poolDeadline != 0 && (parkUntil == 0 || poolDeadline - parkUntil < 0)) {
+				parkUntil = poolDeadline;
+			}
+			if (parkUntil != 0) {
+				LockSupport.parkNanos(this, parkUntil - System.nanoTime());
 			}
 			else {
 				LockSupport.park(this);
@@ -348,6 +467,10 @@ public final class ConnectionPool {
 		try {
 			host.dialing--;
 			host.link(connection);
+			connection.lifetimeDeadlineNanos = lifetimeDeadline(host.limits, connection.createdAtNanos());
+			if (want.warm) {
+				host.warmFailures = 0;
+			}
 			if (this.shutdown) {
 				host.active++;
 				out = closeLocked(connection, CloseReason.SHUTDOWN, null);
@@ -359,10 +482,11 @@ public final class ConnectionPool {
 				out = wake(out, want);
 			}
 			else {
-				// Late binding: our request was served by another connection or gave up.
+				// Late binding: our request was served by another connection or gave up
+				// (or there was none: a warm dial).
 				host.active++;
 				connection.state = Pooled.State.ACTIVE;
-				out = returnLocked(connection, out);
+				out = returnLocked(connection, want.warm, out);
 				idled = this.lastReturnIdled;
 			}
 		}
@@ -381,6 +505,15 @@ public final class ConnectionPool {
 			if (want.tryDeliver(failure)) {
 				removeServedLocked(host, want);
 				out = wake(out, want);
+			}
+			if (want.warm && !this.shutdown) {
+				// Back off, 100 ms doubling to 30 s, so a destination that is down is not
+				// dialed in a loop; the reaper starts the next try.
+				host.warmFailures++;
+				long backoff = Math.min(TimeUnit.SECONDS.toNanos(30),
+						TimeUnit.MILLISECONDS.toNanos(100) << Math.min(host.warmFailures - 1, 9));
+				host.warmRetryNanos = Math.max(1, plus(this.clock.getAsLong(), backoff));
+				out = scheduleReaperLocked(host.warmRetryNanos, out);
 			}
 			out = grantSlotsLocked(host, out);
 			dropIfUnusedLocked(host);
@@ -412,7 +545,7 @@ public final class ConnectionPool {
 				out = closeLocked(connection, reason, null);
 			}
 			else {
-				out = returnLocked(connection, null);
+				out = returnLocked(connection, false, null);
 				idled = this.lastReturnIdled;
 			}
 		}
@@ -435,16 +568,36 @@ public final class ConnectionPool {
 		}
 	}
 
-	/** Go's {@code tryPutIdleConn} for an active connection that may be reused. */
-	private Outbox returnLocked(Pooled connection, Outbox out) {
+	/**
+	 * When a connection opened at {@code createdAtNanos} stops being reused: the lifetime
+	 * less a random part of the jitter, drawn once per connection.
+	 */
+	private static long lifetimeDeadline(HostPool.Limits limits, long createdAtNanos) {
+		long lifetime = limits.maxConnLifetimeNanos();
+		if (lifetime <= 0) {
+			return Long.MAX_VALUE;
+		}
+		long jitter = limits.lifetimeJitterNanos();
+		if (jitter > 0) {
+			lifetime -= ThreadLocalRandom.current().nextLong(jitter + 1);
+		}
+		return plus(createdAtNanos, Math.max(1, lifetime));
+	}
+
+	/**
+	 * Go's {@code tryPutIdleConn} for an active connection that may be reused.
+	 * @param warm whether it comes from a warm dial rather than an exchange, which a
+	 * pending {@link #closeIdle()} does not concern
+	 */
+	private Outbox returnLocked(Pooled connection, boolean warm, Outbox out) {
 		assert this.lock.isHeldByCurrentThread();
 		this.lastReturnIdled = false;
 		HostPool host = connection.host;
 		long now = this.clock.getAsLong();
 		CloseReason refusal = null;
-		long lifetime = host.limits.maxConnLifetimeNanos();
-		long lifetimeDeadline = (lifetime > 0) ? plus(connection.createdAtNanos(), lifetime) : Long.MAX_VALUE;
+		long lifetimeDeadline = connection.lifetimeDeadlineNanos;
 		long maxRequests = connection.serverMaxRequests();
+		int ownMaxRequests = host.limits.maxRequestsPerConn();
 		if (this.shutdown) {
 			refusal = CloseReason.SHUTDOWN;
 		}
@@ -456,6 +609,9 @@ public final class ConnectionPool {
 		}
 		else if (maxRequests >= 0 && connection.requestCount() >= maxRequests) {
 			refusal = CloseReason.KEEP_ALIVE_MAX;
+		}
+		else if (ownMaxRequests > 0 && connection.requestCount() >= ownMaxRequests) {
+			refusal = CloseReason.MAX_REQUESTS;
 		}
 		if (refusal != null) {
 			return closeLocked(connection, refusal, out);
@@ -471,40 +627,55 @@ public final class ConnectionPool {
 				return wake(out, waiter);
 			}
 		}
-		if (this.closeIdleRequested) {
+		if (this.closeIdleRequested && !warm) {
 			return closeLocked(connection, CloseReason.CLOSE_IDLE, out);
 		}
 		if (host.idle.size() >= host.limits.maxIdleConnsPerHost()) {
 			return closeLocked(connection, CloseReason.MAX_IDLE_PER_HOST, out);
 		}
+		long idleTimeout = host.limits.idleConnTimeoutNanos();
+		long serverTimeout = connection.serverIdleTimeoutNanos();
+		boolean serverDecides = false;
+		if (serverTimeout >= 0) {
+			// The server closes at its timeout; reusing up to it races that close.
+			serverTimeout -= Math.min(serverTimeout, this.keepAliveMarginNanos);
+			if (serverTimeout == 0) {
+				return closeLocked(connection, CloseReason.IDLE_TIMEOUT, out);
+			}
+			if (idleTimeout == 0 || serverTimeout < idleTimeout) {
+				idleTimeout = serverTimeout;
+				serverDecides = true;
+			}
+		}
 		host.active--;
 		connection.state = Pooled.State.IDLE;
 		connection.idleSinceNanos = now;
-		long idleTimeout = host.limits.idleConnTimeoutNanos();
-		long serverTimeout = connection.serverIdleTimeoutNanos();
-		if (serverTimeout >= 0 && (idleTimeout == 0 || serverTimeout < idleTimeout)) {
-			idleTimeout = serverTimeout;
-		}
 		long idleDeadline = (idleTimeout > 0) ? plus(now, idleTimeout) : Long.MAX_VALUE;
-		if (serverTimeout == 0) {
-			idleDeadline = now;
-		}
 		if (lifetimeDeadline < idleDeadline) {
 			connection.idleDeadlineNanos = lifetimeDeadline;
 			connection.idleDeadlineReason = CloseReason.LIFETIME;
+			connection.serverIdleDeadline = false;
 		}
 		else {
 			connection.idleDeadlineNanos = idleDeadline;
 			connection.idleDeadlineReason = CloseReason.IDLE_TIMEOUT;
+			connection.serverIdleDeadline = serverDecides;
 		}
 		host.idle.addLast(connection);
 		lruLinkLocked(connection);
 		this.lastReturnIdled = true;
 		if (this.maxIdleConns > 0 && this.idleCount > this.maxIdleConns) {
+			// The least recently used that is not one of a destination's warm
+			// connections; the settings leave room for all of those.
 			Pooled oldest = this.lruHead;
-			oldest.host.idle.remove(oldest);
-			lruUnlinkLocked(oldest);
-			out = closeLocked(oldest, CloseReason.MAX_IDLE, out);
+			while (oldest != null && isWarmLocked(oldest.host, 0)) {
+				oldest = oldest.lruNext;
+			}
+			if (oldest != null) {
+				oldest.host.idle.remove(oldest);
+				lruUnlinkLocked(oldest);
+				out = closeLocked(oldest, CloseReason.MAX_IDLE, out);
+			}
 		}
 		if (connection.state == Pooled.State.IDLE && connection.idleDeadlineNanos != Long.MAX_VALUE) {
 			out = scheduleReaperLocked(connection.idleDeadlineNanos, out);
@@ -531,8 +702,73 @@ public final class ConnectionPool {
 		host.unlink(connection);
 		out = close(out, connection, reason);
 		out = grantSlotsLocked(host, out);
+		if (host.limits.minIdleConns() > 0) {
+			out = topUpLocked(host, out);
+		}
 		dropIfUnusedLocked(host);
 		return out;
+	}
+
+	/**
+	 * Whether every connection {@code host} has open ({@code extra} more besides the
+	 * counted ones) is one of its {@code min-idle-conns}.
+	 */
+	private static boolean isWarmLocked(HostPool host, int extra) {
+		int min = host.limits.minIdleConns();
+		return min > 0 && host.open() + extra <= min;
+	}
+
+	/**
+	 * For an idle connection past its deadline: whether it stays anyway as one of its
+	 * destination's warm connections, exempt from the pool's idle timeout though not from
+	 * the server's nor from its lifetime. If so its deadline becomes its lifetime's.
+	 */
+	private boolean keepWarmLocked(Pooled connection, int extra, long now) {
+		if (connection.idleDeadlineReason != CloseReason.IDLE_TIMEOUT || connection.serverIdleDeadline
+				|| !isWarmLocked(connection.host, extra)) {
+			return false;
+		}
+		connection.idleDeadlineNanos = connection.lifetimeDeadlineNanos;
+		connection.idleDeadlineReason = CloseReason.LIFETIME;
+		return connection.idleDeadlineNanos > now;
+	}
+
+	/**
+	 * Dials what {@code host} lacks of its {@code min-idle-conns}, unless a failed warm
+	 * dial holds the next one back.
+	 */
+	private Outbox topUpLocked(HostPool host, Outbox out) {
+		if (this.shutdown || host.warmRetryNanos != 0) {
+			return out;
+		}
+		while (host.total() < host.limits.minIdleConns() && host.hasRoomToDial()) {
+			host.dialing++;
+			out = dial(out, host, Want.warm(host.destination, this.warmConnectTimeoutMillis));
+		}
+		return out;
+	}
+
+	/**
+	 * Opens {@code destination}'s {@code min-idle-conns} now rather than at its first
+	 * request; nothing when it has none.
+	 */
+	public void warm(Destination destination) {
+		Outbox out = null;
+		this.lock.lock();
+		try {
+			if (this.shutdown) {
+				return;
+			}
+			HostPool host = hostLocked(destination);
+			out = topUpLocked(host, null);
+			dropIfUnusedLocked(host);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (out != null) {
+			out.run(this);
+		}
 	}
 
 	/**
@@ -568,6 +804,9 @@ public final class ConnectionPool {
 		if (host == null) {
 			host = new HostPool(destination, this.limits.apply(destination));
 			this.hosts.put(destination, host);
+			if (host.limits.minIdleConns() > 0) {
+				this.warmHosts.add(host);
+			}
 		}
 		return host;
 	}
@@ -632,10 +871,16 @@ public final class ConnectionPool {
 	}
 
 	private Outbox evictIdleLocked(long now, Outbox out) {
+		for (HostPool host : this.warmHosts) {
+			if (host.warmRetryNanos != 0 && host.warmRetryNanos <= now) {
+				host.warmRetryNanos = 0;
+				out = topUpLocked(host, out);
+			}
+		}
 		Pooled connection = this.lruHead;
 		while (connection != null) {
 			Pooled next = connection.lruNext;
-			if (connection.idleDeadlineNanos <= now) {
+			if (connection.idleDeadlineNanos <= now && !keepWarmLocked(connection, 0, now)) {
 				connection.host.idle.remove(connection);
 				lruUnlinkLocked(connection);
 				out = closeLocked(connection, connection.idleDeadlineReason, out);
@@ -649,6 +894,11 @@ public final class ConnectionPool {
 		long next = Long.MAX_VALUE;
 		for (Pooled c = this.lruHead; c != null; c = c.lruNext) {
 			next = Math.min(next, c.idleDeadlineNanos);
+		}
+		for (HostPool host : this.warmHosts) {
+			if (host.warmRetryNanos != 0) {
+				next = Math.min(next, host.warmRetryNanos);
+			}
 		}
 		return next;
 	}
@@ -827,8 +1077,8 @@ public final class ConnectionPool {
 					}
 				}
 				destinations.add(new PoolStats.DestinationStats(host.destination, host.limits.maxConnsPerHost(),
-						host.limits.maxIdleConnsPerHost(), host.idle.size(), host.active, host.dialing, hostWaiting,
-						connections));
+						host.limits.maxIdleConnsPerHost(), host.limits.minIdleConns(), host.idle.size(), host.active,
+						host.dialing, hostWaiting, connections));
 				idle += host.idle.size();
 				active += host.active;
 				dialing += host.dialing;

@@ -34,6 +34,15 @@ final class HostPool {
 
 	int dialing;
 
+	/** Warm dials that failed in a row; decides the backoff before the next. */
+	int warmFailures;
+
+	/**
+	 * When the next warm dial may start after a failure, on the pool's clock; 0 when none
+	 * is held back.
+	 */
+	long warmRetryNanos;
+
 	/**
 	 * Head of the list of every open connection, idle or active, linked through
 	 * {@link Pooled#hostNext}.
@@ -54,9 +63,14 @@ final class HostPool {
 		return this.limits.maxConnsPerHost() <= 0 || total() < this.limits.maxConnsPerHost();
 	}
 
+	/** Idle and active: the connections open now. */
+	int open() {
+		return this.active + this.idle.size();
+	}
+
 	boolean isUnused() {
-		return this.connections == null && this.dialing == 0 && this.idleWaiters.isEmpty()
-				&& this.dialWaiters.isEmpty();
+		return this.limits.minIdleConns() == 0 && this.connections == null && this.dialing == 0
+				&& this.idleWaiters.isEmpty() && this.dialWaiters.isEmpty();
 	}
 
 	void link(Pooled connection) {
@@ -85,9 +99,12 @@ final class HostPool {
 
 	/**
 	 * The limits in force for one destination: the transport's settings with that host's
-	 * overrides applied. Durations in nanoseconds, 0 for none.
+	 * overrides applied. Durations in nanoseconds, 0 for none, except
+	 * {@code poolWaitNanos}: -1 for none, 0 for fail-fast.
 	 */
-	record Limits(int maxConnsPerHost, int maxIdleConnsPerHost, long idleConnTimeoutNanos, long maxConnLifetimeNanos) {
+	record Limits(int maxConnsPerHost, int maxIdleConnsPerHost, long idleConnTimeoutNanos, long maxConnLifetimeNanos,
+			long lifetimeJitterNanos, long poolWaitNanos, int maxPendingPerHost, int maxRequestsPerConn, boolean fifo,
+			int minIdleConns) {
 
 	}
 

@@ -48,6 +48,19 @@ public abstract class Pooled implements ConnectionInfo {
 	CloseReason idleDeadlineReason = CloseReason.IDLE_TIMEOUT;
 
 	/**
+	 * Whether {@link #idleDeadlineNanos} is the server's {@code Keep-Alive: timeout}
+	 * rather than the pool's idle timeout: a warm connection is exempt only from the
+	 * pool's.
+	 */
+	boolean serverIdleDeadline;
+
+	/**
+	 * When this connection, drawn its own lifetime on opening, stops being reused;
+	 * {@link Long#MAX_VALUE} for never.
+	 */
+	long lifetimeDeadlineNanos = Long.MAX_VALUE;
+
+	/**
 	 * Whether this idle connection is still usable: the server has not closed it nor sent
 	 * anything unasked. Called without the pool's lock, on a connection just taken from
 	 * the idle stack, so it may do a non-blocking read.

@@ -50,10 +50,38 @@ final class Want {
 	/** Guarded by the pool's lock. */
 	boolean inDialQueue;
 
+	/**
+	 * A dial made to keep a destination's {@code min-idle-conns}, for no request: its
+	 * connection goes to the pool.
+	 */
+	final boolean warm;
+
+	/**
+	 * When a request queued under {@code max-conns-per-host} gives up waiting
+	 * ({@code pool-wait-timeout}), on {@link System#nanoTime()}; 0 for never. Only its
+	 * requester's thread reads or writes it.
+	 */
+	long poolDeadlineNanos;
+
 	Want(Destination destination, int connectTimeoutMillis) {
+		this(destination, connectTimeoutMillis, false);
+	}
+
+	private Want(Destination destination, int connectTimeoutMillis, boolean warm) {
 		this.destination = destination;
 		this.connectTimeoutMillis = connectTimeoutMillis;
 		this.waiter = Thread.currentThread();
+		this.warm = warm;
+	}
+
+	/**
+	 * A want for a warm dial: already given up, so its dial's connection goes to the pool
+	 * (late binding) and a failure reaches no request.
+	 */
+	static Want warm(Destination destination, int connectTimeoutMillis) {
+		Want want = new Want(destination, connectTimeoutMillis, true);
+		want.cancel();
+		return want;
 	}
 
 	boolean isPending() {

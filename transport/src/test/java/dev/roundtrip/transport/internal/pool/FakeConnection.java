@@ -22,6 +22,9 @@ final class FakeConnection extends Pooled {
 
 	volatile long requests;
 
+	/** What the server announced in {@code Keep-Alive: timeout=}; -1 for nothing. */
+	volatile long serverIdleTimeoutNanos = -1;
+
 	FakeConnection(Destination destination, long createdAt) {
 		this.destination = destination;
 		this.createdAt = createdAt;
@@ -75,6 +78,11 @@ final class FakeConnection extends Pooled {
 	@Override
 	public String cipherSuite() {
 		return null;
+	}
+
+	@Override
+	protected long serverIdleTimeoutNanos() {
+		return this.serverIdleTimeoutNanos;
 	}
 
 	@Override
