@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -48,7 +49,8 @@ import dev.roundtrip.transport.internal.pool.Pooled;
  * dial timeout, sets socket options, and for https does the TLS handshake with SNI and
  * hostname verification. Through a proxy it connects to the proxy instead, and for https
  * first opens a {@code CONNECT} tunnel ({@link ProxyTunnel}) in which the TLS handshake
- * with the origin runs. Go: {@code (*Transport).dialConn}.
+ * with the origin runs. A host with a {@code unix-socket} is reached over that socket
+ * file instead ({@link UnixChannel}). Go: {@code (*Transport).dialConn}.
  */
 public final class Dialer implements ConnectionPool.Dialer {
 
@@ -92,9 +94,19 @@ public final class Dialer implements ConnectionPool.Dialer {
 
 	@Override
 	public Pooled dial(Destination destination, int connectTimeoutMillis) throws IOException {
-		ProxyConfig.Proxy proxy = this.proxies.forDestination(destination);
-		SocketChannel channel = (proxy != null) ? connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ")
-				: connect(destination.host(), destination.port(), connectTimeoutMillis, "");
+		Path unixSocket = this.settings.hosts().isEmpty() ? null
+				: this.settings.host(destination.authority()).unixSocket();
+		ProxyConfig.Proxy proxy = (unixSocket != null) ? null : this.proxies.forDestination(destination);
+		SocketChannel channel;
+		if (unixSocket != null) {
+			channel = UnixChannel.connect(unixSocket);
+		}
+		else if (proxy != null) {
+			channel = connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ");
+		}
+		else {
+			channel = connect(destination.host(), destination.port(), connectTimeoutMillis, "");
+		}
 		boolean ok = false;
 		try {
 			Socket socket = channel.socket();
