@@ -101,7 +101,7 @@ public final class Engine {
 			.collect(Collectors.toUnmodifiableSet());
 		this.dialExecutor = dialExecutor();
 		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, addressFilter, this.watchdog,
-				this.dialExecutor);
+				this.dialExecutor, sslContext);
 		this.history = new History(new SafeListener(listener), System::currentTimeMillis);
 		this.listener = new SafeListener(TransportLog.around(this.history));
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(), dialer,
