@@ -194,6 +194,11 @@ final class UnixChannel extends SocketChannel {
 		return selector;
 	}
 
+	/** The selector blocked reads and writes wait on; {@code null} until the first. */
+	Selector selectorForTests() {
+		return this.selector;
+	}
+
 	@Override
 	protected void implCloseSelectableChannel() throws IOException {
 		try {
@@ -488,6 +493,89 @@ final class UnixChannel extends SocketChannel {
 		@Override
 		public void sendUrgentData(int data) throws IOException {
 			throw new SocketException("Urgent data is not supported on a unix socket");
+		}
+
+		// What follows would otherwise create the TCP socket java.net.Socket holds
+		// unused.
+		@Override
+		public java.net.InetAddress getLocalAddress() {
+			return null;
+		}
+
+		@Override
+		public void connect(SocketAddress endpoint) throws IOException {
+			throw new SocketException("Already connected");
+		}
+
+		@Override
+		public void connect(SocketAddress endpoint, int timeout) throws IOException {
+			throw new SocketException("Already connected");
+		}
+
+		@Override
+		public void bind(SocketAddress bindpoint) throws IOException {
+			throw new SocketException("Already bound");
+		}
+
+		@Override
+		public void setSendBufferSize(int size) {
+		}
+
+		@Override
+		public int getSendBufferSize() throws SocketException {
+			return getBufferSize(java.net.StandardSocketOptions.SO_SNDBUF);
+		}
+
+		@Override
+		public void setReceiveBufferSize(int size) {
+		}
+
+		@Override
+		public int getReceiveBufferSize() throws SocketException {
+			return getBufferSize(java.net.StandardSocketOptions.SO_RCVBUF);
+		}
+
+		private int getBufferSize(SocketOption<Integer> option) throws SocketException {
+			try {
+				return UnixChannel.this.channel.getOption(option);
+			}
+			catch (IOException ex) {
+				throw new SocketException(ex.getMessage());
+			}
+		}
+
+		@Override
+		public void setTrafficClass(int tc) {
+		}
+
+		@Override
+		public int getTrafficClass() {
+			return 0;
+		}
+
+		@Override
+		public void setReuseAddress(boolean on) {
+		}
+
+		@Override
+		public boolean getReuseAddress() {
+			return false;
+		}
+
+		@Override
+		public <T> java.net.Socket setOption(SocketOption<T> name, T value) throws IOException {
+			UnixChannel.this.channel.setOption(name, value);
+			return this;
+		}
+
+		@Override
+		public <T> T getOption(SocketOption<T> name) throws IOException {
+			return UnixChannel.this.channel.getOption(name);
+		}
+
+		@Override
+		public Set<SocketOption<?>> supportedOptions() {
+			return UnixChannel.this.channel.supportedOptions();
 		}
 
 		@Override
