@@ -33,11 +33,15 @@ public final class UnixRelay implements AutoCloseable {
 
 	private final AtomicInteger accepted = new AtomicInteger();
 
+	private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
 	private final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
 
 	private final List<SocketChannel> upstreams = new CopyOnWriteArrayList<>();
 
-	/** -1: accepted connections are kept open, never read or written. */
+	private final List<Thread> relays = new CopyOnWriteArrayList<>();
+
+	/** -1: accepted connections are read, never answered. */
 	private UnixRelay(int targetPort) throws IOException {
 		this.directory = Files.createTempDirectory("roundtrip-unix");
 		this.socketFile = this.directory.resolve("http.sock");
@@ -60,11 +64,16 @@ public final class UnixRelay implements AutoCloseable {
 	}
 
 	/**
-	 * A socket file whose connections are accepted and then ignored: never read, never
-	 * answered, never closed until {@link #close()}.
+	 * A socket file whose connections are read and never answered, nor closed until
+	 * {@link #close()}.
 	 */
-	public static UnixRelay deaf() {
+	public static UnixRelay silent() {
 		return to(-1);
+	}
+
+	/** Bytes a {@link #silent()} socket has read. */
+	public long bytesReceived() {
+		return this.received.get();
 	}
 
 	public Path socketFile() {
@@ -78,7 +87,9 @@ public final class UnixRelay implements AutoCloseable {
 
 	/**
 	 * Closes every connection accepted so far, from the server's side, as a sidecar does
-	 * when it restarts.
+	 * when it restarts; returns once the relaying threads have stopped. (A channel closed
+	 * while a thread is blocked reading it is only released when that thread leaves, so
+	 * until then the client may not see the end of the stream.)
 	 */
 	public void closeConnections() {
 		for (SocketChannel client : this.clients) {
@@ -86,6 +97,16 @@ public final class UnixRelay implements AutoCloseable {
 		}
 		for (SocketChannel upstream : this.upstreams) {
 			closeQuietly(upstream);
+		}
+		long deadline = System.nanoTime() + 5_000_000_000L;
+		for (Thread relay : this.relays) {
+			try {
+				relay.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 
@@ -113,6 +134,7 @@ public final class UnixRelay implements AutoCloseable {
 				this.accepted.incrementAndGet();
 				this.clients.add(client);
 				if (this.targetPort < 0) {
+					start(() -> swallow(client), "unix-relay-silent");
 					continue;
 				}
 				SocketChannel upstream = SocketChannel.open(new InetSocketAddress("127.0.0.1", this.targetPort));
@@ -126,10 +148,25 @@ public final class UnixRelay implements AutoCloseable {
 		}
 	}
 
-	private static void start(Runnable task, String name) {
+	private void start(Runnable task, String name) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
+		this.relays.add(thread);
 		thread.start();
+	}
+
+	private void swallow(SocketChannel client) {
+		ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+		try {
+			int n;
+			while ((n = client.read(buffer)) >= 0) {
+				this.received.addAndGet(n);
+				buffer.clear();
+			}
+		}
+		catch (IOException ex) {
+			// Closed.
+		}
 	}
 
 	/** Copies {@code from} to {@code to} until either ends, then closes both. */
