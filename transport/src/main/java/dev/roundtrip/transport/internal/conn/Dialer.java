@@ -112,7 +112,7 @@ public final class Dialer implements ConnectionPool.Dialer {
 		ProxyConfig.Proxy proxy = (unixSocket != null) ? null : this.proxies.forDestination(destination);
 		SocketChannel channel;
 		if (unixSocket != null) {
-			channel = UnixChannel.connect(unixSocket);
+			channel = UnixChannel.connect(unixSocket, connectTimeoutMillis);
 		}
 		else if (proxy != null) {
 			channel = connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ");

@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.roundtrip.transport.TransportTimeoutException;
+import dev.roundtrip.transport.TransportTimeoutException.Limit;
+
 /**
  * A connection over a unix domain socket, dressed as the TCP {@link SocketChannel} the
  * rest of the connection code works with. The JDK's unix channels have no
@@ -66,22 +69,47 @@ final class UnixChannel extends SocketChannel {
 	}
 
 	/**
-	 * Connects to the socket file at {@code path}. A unix connect either succeeds or
-	 * fails at once (no SYN to wait for), so it takes no timeout.
+	 * Connects to the socket file at {@code path}, without blocking, as Go does: a server
+	 * whose backlog is full fails the dial at once ("Resource temporarily unavailable")
+	 * rather than holding it. Should the connect be pending instead, it gets
+	 * {@code timeoutMillis} (0: no limit) to finish.
 	 */
-	static UnixChannel connect(Path path) throws IOException {
+	static UnixChannel connect(Path path, int timeoutMillis) throws IOException {
 		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 		try {
-			channel.connect(UnixDomainSocketAddress.of(path));
 			channel.configureBlocking(false);
+			if (!channel.connect(UnixDomainSocketAddress.of(path))) {
+				finishConnect(channel, path, timeoutMillis);
+			}
 		}
 		catch (IOException ex) {
 			channel.close();
+			if (ex instanceof TransportTimeoutException) {
+				throw ex;
+			}
 			IOException failure = new IOException("Cannot connect to unix socket " + path + ": " + ex.getMessage());
 			failure.initCause(ex);
 			throw failure;
 		}
 		return new UnixChannel(channel, path);
+	}
+
+	private static void finishConnect(SocketChannel channel, Path path, int timeoutMillis) throws IOException {
+		long deadline = (timeoutMillis > 0) ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+		try (Selector selector = Selector.open()) {
+			channel.register(selector, SelectionKey.OP_CONNECT);
+			while (!channel.finishConnect()) {
+				long remaining = (deadline != 0) ? deadline - System.nanoTime() : 0;
+				if (deadline != 0 && remaining <= 0) {
+					throw new TransportTimeoutException(Limit.DIAL, "Connecting to unix socket " + path
+							+ " timed out after " + timeoutMillis + " ms (" + Limit.DIAL.setting() + ")");
+				}
+				selector.select((deadline != 0) ? Math.max(1, remaining / 1_000_000L) : 0);
+				selector.selectedKeys().clear();
+			}
+		}
+		// Closing the selector deregistered the channel; reads and writes register it
+		// again with a selector of the connection's own.
 	}
 
 	@Override

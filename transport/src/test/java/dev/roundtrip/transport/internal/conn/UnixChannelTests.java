@@ -41,7 +41,7 @@ class UnixChannelTests {
 		Path file = this.directory.resolve("s.sock");
 		this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		this.server.bind(UnixDomainSocketAddress.of(file));
-		this.client = UnixChannel.connect(file);
+		this.client = UnixChannel.connect(file, 1000);
 		this.peer = this.server.accept();
 	}
 
