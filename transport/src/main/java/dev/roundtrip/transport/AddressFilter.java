@@ -11,6 +11,12 @@ import java.net.InetAddress;
  * forgery mitigation: allow only external addresses, say, or only one subnet.
  *
  * <p>
+ * Through a proxy only the proxy's addresses are checked: the proxy resolves the
+ * destination ({@code CONNECT}, SOCKS5 with a host name) and is the one to restrict it. A
+ * host with a {@code unix-socket} is not checked: a socket file has no IP address, and it
+ * is the configuration, not a request, that names it.
+ *
+ * <p>
  * Called on the dialing thread, once per address per dial; must be fast, thread-safe and
  * not throw.
  */

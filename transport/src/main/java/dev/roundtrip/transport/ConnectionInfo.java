@@ -15,9 +15,11 @@ public interface ConnectionInfo {
 
 	Destination destination();
 
-	InetSocketAddress localAddress();
+	/** The client side's address; {@code null} over a unix socket. */
+	@Nullable InetSocketAddress localAddress();
 
-	InetSocketAddress remoteAddress();
+	/** The server's address as dialed; {@code null} over a unix socket. */
+	@Nullable InetSocketAddress remoteAddress();
 
 	/**
 	 * When the connection was established, on {@link System#nanoTime()}'s clock (or the

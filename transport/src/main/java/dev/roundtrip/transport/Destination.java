@@ -33,7 +33,8 @@ public final class Destination {
 	 * @param scheme {@code http} or {@code https}
 	 * @param host the host name or literal address, in any case
 	 * @param port the port, 1 to 65535
-	 * @param proxy the proxy as {@code host:port}, or {@code null} when direct
+	 * @param proxy the proxy as {@code host:port} ({@code https://host:port} or
+	 * {@code socks5://host:port} for those kinds), or {@code null} when direct
 	 * @param sslContext the TLS configuration for {@code https}; {@code null} for
 	 * {@code http}
 	 */
@@ -76,7 +77,10 @@ public final class Destination {
 		return ((this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host) + ":" + this.port;
 	}
 
-	/** The proxy's {@code host:port}, or {@code null} when connected directly. */
+	/**
+	 * The proxy's {@code host:port}, after {@code https://} or {@code socks5://} for
+	 * those kinds; {@code null} when connected directly.
+	 */
 	public @Nullable String proxy() {
 		return this.proxy;
 	}

@@ -1,12 +1,13 @@
 package dev.roundtrip.transport;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Overrides of the pool's limits for one {@code host:port}. A {@code null} field inherits
- * the transport's value.
+ * Overrides for one {@code host:port}. A {@code null} field inherits the transport's
+ * value.
  *
  * @param maxConnsPerHost see {@link TransportSettings#maxConnsPerHost()}
  * @param maxIdleConnsPerHost see {@link TransportSettings#maxIdleConnsPerHost()}
@@ -26,16 +27,22 @@ import org.jspecify.annotations.Nullable;
  * are exempt from the idle timeout but not from the lifetime; a warm connection past its
  * lifetime is replaced. 0 = none. Not inherited: the transport has no such setting.
  * OkHttp: {@code minimumConcurrentCalls}; Jetty: {@code preCreateConnections}
+ * @param unixSocket the unix domain socket that connections to this {@code host:port} are
+ * made to instead of TCP: no DNS lookup, no proxy, no address filter (it filters IP
+ * addresses; a socket file has none). Requests keep the host in their {@code Host}
+ * header, and https still verifies the server's certificate for it. {@code null}: TCP.
+ * Go: a {@code DialContext} that dials {@code "unix"}
  */
 public record HostSettings(@Nullable Integer maxConnsPerHost, @Nullable Integer maxIdleConnsPerHost,
 		@Nullable Duration idleConnTimeout, @Nullable Duration maxConnLifetime,
 		@Nullable Duration responseHeaderTimeout, @Nullable Duration poolWaitTimeout,
 		@Nullable Integer maxPendingPerHost, @Nullable Duration maxConnLifetimeJitter,
-		@Nullable Integer maxRequestsPerConn, @Nullable IdleOrder idleOrder, int minIdleConns) {
+		@Nullable Integer maxRequestsPerConn, @Nullable IdleOrder idleOrder, int minIdleConns,
+		@Nullable Path unixSocket) {
 
 	/** Overrides nothing. */
 	public static final HostSettings INHERIT = new HostSettings(null, null, null, null, null, null, null, null, null,
-			null, 0);
+			null, 0, null);
 
 	public HostSettings {
 		TransportSettings.checkLimit(maxConnsPerHost, "max-conns-per-host");
@@ -56,67 +63,75 @@ public record HostSettings(@Nullable Integer maxConnsPerHost, @Nullable Integer 
 	public HostSettings withMaxConnsPerHost(@Nullable Integer value) {
 		return new HostSettings(value, this.maxIdleConnsPerHost, this.idleConnTimeout, this.maxConnLifetime,
 				this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost, this.maxConnLifetimeJitter,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withMaxIdleConnsPerHost(@Nullable Integer value) {
 		return new HostSettings(this.maxConnsPerHost, value, this.idleConnTimeout, this.maxConnLifetime,
 				this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost, this.maxConnLifetimeJitter,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withIdleConnTimeout(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, value, this.maxConnLifetime,
 				this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost, this.maxConnLifetimeJitter,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withMaxConnLifetime(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout, value,
 				this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost, this.maxConnLifetimeJitter,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withResponseHeaderTimeout(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, value, this.poolWaitTimeout, this.maxPendingPerHost, this.maxConnLifetimeJitter,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withPoolWaitTimeout(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, value, this.maxPendingPerHost,
-				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns,
+				this.unixSocket);
 	}
 
 	public HostSettings withMaxPendingPerHost(@Nullable Integer value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, value,
-				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns,
+				this.unixSocket);
 	}
 
 	public HostSettings withMaxConnLifetimeJitter(@Nullable Duration value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost, value,
-				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+				this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withMaxRequestsPerConn(@Nullable Integer value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
-				this.maxConnLifetimeJitter, value, this.idleOrder, this.minIdleConns);
+				this.maxConnLifetimeJitter, value, this.idleOrder, this.minIdleConns, this.unixSocket);
 	}
 
 	public HostSettings withIdleOrder(@Nullable IdleOrder value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
-				this.maxConnLifetimeJitter, this.maxRequestsPerConn, value, this.minIdleConns);
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, value, this.minIdleConns, this.unixSocket);
+	}
+
+	public HostSettings withUnixSocket(@Nullable Path value) {
+		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
+				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns, value);
 	}
 
 	public HostSettings withMinIdleConns(int value) {
 		return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 				this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
-				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, value);
+				this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, value, this.unixSocket);
 	}
 
 }

@@ -62,9 +62,11 @@ public record PoolStats(int idle, int active, int dialing, int waiting, List<Des
 	 * @param requests exchanges carried so far
 	 * @param tlsProtocol {@code null} for plain HTTP
 	 * @param cipherSuite {@code null} for plain HTTP
+	 * @param localAddress {@code null} over a unix socket
+	 * @param remoteAddress {@code null} over a unix socket
 	 */
-	public record ConnectionStats(long id, String state, InetSocketAddress localAddress,
-			InetSocketAddress remoteAddress, Duration age, Duration idleTime, long requests,
+	public record ConnectionStats(long id, String state, @Nullable InetSocketAddress localAddress,
+			@Nullable InetSocketAddress remoteAddress, Duration age, Duration idleTime, long requests,
 			@Nullable String tlsProtocol, @Nullable String cipherSuite) {
 
 	}

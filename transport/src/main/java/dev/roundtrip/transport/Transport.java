@@ -421,8 +421,9 @@ public final class Transport implements AutoCloseable {
 		}
 
 		/**
-		 * {@code proxy.url}: an {@code http://[user:password@]host:port} proxy for every
-		 * request; {@code null} for none.
+		 * {@code proxy.url}: an {@code http://}, {@code https://} or {@code socks5://}
+		 * {@code [user:password@]host:port} proxy for every request; {@code null} for
+		 * none.
 		 */
 		public Builder proxy(@Nullable URI proxy) {
 			this.proxy = proxy;

@@ -2,6 +2,7 @@ package dev.roundtrip.transport;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -57,8 +58,11 @@ import org.jspecify.annotations.Nullable;
  * @param drainOnCloseTimeout how long such a drain may take. Default 100ms
  * @param leakDetection what happens to responses dropped unread and unclosed. Default
  * {@link LeakDetection#SIMPLE}
- * @param proxy the HTTP proxy for every request, such as
- * {@code http://user:pass@proxy:3128}; {@code null} for none
+ * @param proxy the proxy for every request: {@code http://user:pass@proxy:3128}, an
+ * {@code https://} proxy (TLS with the proxy, its certificate checked with the
+ * transport's trust settings), or {@code socks5://[user:pass@]proxy:1080}
+ * ({@code socks5h://} alike; the proxy resolves the host). {@code null} for none. Go:
+ * {@code Proxy}
  * @param proxyFromEnvironment take the proxy from {@code HTTP_PROXY}, {@code HTTPS_PROXY}
  * and {@code NO_PROXY} (or their lower-case forms) when {@code proxy} is not set. Default
  * false
@@ -161,10 +165,10 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			throw new IllegalArgumentException("leak-detection must be one of disabled, simple, paranoid");
 		}
 		if (proxy != null) {
-			String scheme = proxy.getScheme();
-			if (!"http".equalsIgnoreCase(scheme) || proxy.getHost() == null) {
-				throw new IllegalArgumentException(
-						"proxy.url must be http://[user:password@]host[:port], was " + proxy);
+			String scheme = (proxy.getScheme() != null) ? proxy.getScheme().toLowerCase(java.util.Locale.ROOT) : "";
+			if (!List.of("http", "https", "socks5", "socks5h").contains(scheme) || proxy.getHost() == null) {
+				throw new IllegalArgumentException("proxy.url must be http://, https:// or socks5://"
+						+ "[user:password@]host[:port], was " + redacted(proxy));
 			}
 		}
 		// Destinations compare hosts in lower case; so do the keys, or a key in another
@@ -205,6 +209,14 @@ public record TransportSettings(int maxIdleConns, int maxIdleConnsPerHost, int m
 			throw new IllegalArgumentException("hosts.*.min-idle-conns add up to " + warm
 					+ ", more than max-idle-conns (" + maxIdleConns + ") lets the pool keep idle");
 		}
+	}
+
+	/** {@code uri} without the password in its user info, for messages. */
+	private static String redacted(URI uri) {
+		String userInfo = uri.getRawUserInfo();
+		int colon = (userInfo != null) ? userInfo.indexOf(':') : -1;
+		return (colon < 0) ? uri.toString()
+				: uri.toString().replace(userInfo + "@", userInfo.substring(0, colon) + ":***@");
 	}
 
 	static void checkNotNegative(@Nullable Duration duration, String setting) {

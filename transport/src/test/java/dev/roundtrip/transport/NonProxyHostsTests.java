@@ -33,6 +33,30 @@ class NonProxyHostsTests {
 			.isNotNull();
 	}
 
+	// Go: httpproxy matches the IDNA (punycode) form of both the rule and the host
+	@Test
+	void internationalizedNamesMatchInEitherForm() throws Exception {
+		ProxyConfig unicodeRule = ProxyConfig.of(Transport.builder()
+			.proxy(URI.create("http://proxy.internal:3128"))
+			.nonProxyHosts("BÜCHER.example, .köln.example")
+			.build()
+			.settings(), Map.<String, String>of()::get);
+		assertThat(unicodeRule.forTarget("http", "xn--bcher-kva.example", 80)).isNull();
+		assertThat(unicodeRule.forTarget("https", "shop.xn--bcher-kva.example", 443)).isNull();
+		assertThat(unicodeRule.forTarget("http", "bücher.example", 80)).isNull();
+		assertThat(unicodeRule.forTarget("http", "dom.xn--kln-sna.example", 80)).isNull();
+		assertThat(unicodeRule.forTarget("http", "xn--kln-sna.example", 80)).as("a leading dot: subdomains only")
+			.isNotNull();
+		assertThat(unicodeRule.forTarget("http", "xn--bcher-kva.example.org", 80)).isNotNull();
+		assertThat(unicodeRule.forTarget("http", "buecher.example", 80)).isNotNull();
+
+		ProxyConfig asciiRule = ProxyConfig
+			.fromEnvironment(Map.of("HTTP_PROXY", "proxy:3128", "NO_PROXY", "xn--bcher-kva.example:8080")::get);
+		assertThat(asciiRule.forTarget("http", "bücher.example", 8080)).isNull();
+		assertThat(asciiRule.forTarget("http", "www.bücher.example", 8080)).isNull();
+		assertThat(asciiRule.forTarget("http", "bücher.example", 80)).as("another port").isNotNull();
+	}
+
 	@Test
 	void withProxyFromEnvironmentNonProxyHostsReplacesTheNoProxyVariable() throws Exception {
 		TransportSettings settings = Transport.builder()

@@ -255,10 +255,10 @@ class ProxyTests {
 	// scheme check
 	@Test
 	void unusableEnvironmentProxiesFailTheRequestsTheyWouldCarryWithAClearMessage() throws Exception {
-		ProxyConfig socks = ProxyConfig.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://user:secret@proxy:1080")::get);
+		ProxyConfig socks = ProxyConfig.fromEnvironment(Map.of("HTTPS_PROXY", "socks4://user:secret@proxy:1080")::get);
 		assertThatThrownBy(() -> socks.forTarget("https", "api.example.com", 443)).isInstanceOf(IOException.class)
-			.hasMessageContaining("HTTPS_PROXY socks5://user:***@proxy:1080 cannot be used")
-			.hasMessageContaining("only http:// proxies are supported")
+			.hasMessageContaining("HTTPS_PROXY socks4://user:***@proxy:1080 cannot be used")
+			.hasMessageContaining("only http://, https:// and socks5:// proxies are supported, not socks4://")
 			.hasMessageNotContaining("secret");
 		assertThat(socks.forTarget("http", "api.example.com", 80)).as("http has no proxy: direct").isNull();
 

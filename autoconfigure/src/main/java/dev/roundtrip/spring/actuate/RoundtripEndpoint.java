@@ -3,6 +3,7 @@ package dev.roundtrip.spring.actuate;
 import java.lang.reflect.RecordComponent;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -245,6 +246,9 @@ public class RoundtripEndpoint {
 		if (value instanceof URI uri) {
 			return withoutPassword(uri);
 		}
+		if (value instanceof Path path) {
+			return path.toString();
+		}
 		if (value instanceof Enum<?> constant) {
 			return constant.name().toLowerCase(Locale.ROOT);
 		}
@@ -305,7 +309,8 @@ public class RoundtripEndpoint {
 	 * One destination's part of a pool.
 	 *
 	 * @param authority {@code host:port}: the selector for this destination
-	 * @param proxy {@code host:port} of the proxy, {@code null} when direct
+	 * @param proxy {@code host:port} of the proxy, after {@code https://} or
+	 * {@code socks5://} for those; {@code null} when direct
 	 * @param maxConnsPerHost the limit in force, 0 for none
 	 * @param maxIdleConnsPerHost the idle cap in force; negative: no pooling
 	 * @param minIdleConns warm connections kept open ({@code min-idle-conns}); 0 for none

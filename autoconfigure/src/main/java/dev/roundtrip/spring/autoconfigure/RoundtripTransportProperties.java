@@ -1,6 +1,7 @@
 package dev.roundtrip.spring.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -507,12 +508,14 @@ public class RoundtripTransportProperties implements Validator {
 
 	}
 
-	/** {@code proxy.*}: the HTTP proxy. */
+	/** {@code proxy.*}: the proxy. */
 	public static class Proxy {
 
 		/**
-		 * HTTP proxy for every request, such as http://user:password@proxy:3128; https
-		 * goes through a CONNECT tunnel.
+		 * Proxy for every request: http://user:password@proxy:3128 (https goes through a
+		 * CONNECT tunnel), https://proxy:443 (the same inside TLS with the proxy, checked
+		 * with the transport's trust settings), or socks5://[user:password@]proxy:1080
+		 * (the proxy resolves the host).
 		 */
 		private @Nullable URI url;
 
@@ -627,11 +630,19 @@ public class RoundtripTransportProperties implements Validator {
 		 */
 		private int minIdleConns;
 
+		/**
+		 * Unix domain socket file that connections to this host are made to instead of
+		 * TCP, such as /var/run/docker.sock; no DNS lookup, proxy or address filter
+		 * applies, and https still checks the certificate for the host.
+		 */
+		private @Nullable Path unixSocket;
+
 		HostSettings toSettings(String authority) {
 			try {
 				return new HostSettings(this.maxConnsPerHost, this.maxIdleConnsPerHost, this.idleConnTimeout,
 						this.maxConnLifetime, this.responseHeaderTimeout, this.poolWaitTimeout, this.maxPendingPerHost,
-						this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns);
+						this.maxConnLifetimeJitter, this.maxRequestsPerConn, this.idleOrder, this.minIdleConns,
+						this.unixSocket);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("hosts.[" + authority + "]." + ex.getMessage(), ex);
@@ -724,6 +735,14 @@ public class RoundtripTransportProperties implements Validator {
 
 		public void setMinIdleConns(int minIdleConns) {
 			this.minIdleConns = minIdleConns;
+		}
+
+		public @Nullable Path getUnixSocket() {
+			return this.unixSocket;
+		}
+
+		public void setUnixSocket(@Nullable Path unixSocket) {
+			this.unixSocket = unixSocket;
 		}
 
 	}

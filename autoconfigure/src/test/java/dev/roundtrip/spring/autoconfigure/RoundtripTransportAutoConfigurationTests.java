@@ -1,6 +1,7 @@
 package dev.roundtrip.spring.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -313,15 +314,26 @@ class RoundtripTransportAutoConfigurationTests {
 		properties.put("roundtrip.transport.hosts.[localhost:8080].max-requests-per-conn", "1000");
 		properties.put("roundtrip.transport.hosts.[localhost:8080].idle-order", "fifo");
 		properties.put("roundtrip.transport.hosts.[localhost:8080].min-idle-conns", "2");
+		properties.put("roundtrip.transport.hosts.[docker.invalid:80].unix-socket", "/var/run/docker.sock");
 		this.runner.withInitializer((context) -> addProperties(context, properties)).run((context) -> {
 			TransportSettings settings = context.getBean(Transport.class).settings();
-			assertThat(settings.hosts()).containsOnlyKeys("api.example.com:443", "localhost:8080");
+			assertThat(settings.hosts()).containsOnlyKeys("api.example.com:443", "localhost:8080", "docker.invalid:80");
 			assertThat(settings.host("api.example.com:443"))
 				.isEqualTo(HostSettings.INHERIT.withMaxConnsPerHost(8).withIdleConnTimeout(Duration.ofSeconds(15)));
 			assertThat(settings.host("localhost:8080"))
 				.isEqualTo(new HostSettings(null, 2, null, Duration.ofMinutes(1), Duration.ofSeconds(2),
-						Duration.ofMillis(250), 16, Duration.ofSeconds(10), 1000, IdleOrder.FIFO, 2));
+						Duration.ofMillis(250), 16, Duration.ofSeconds(10), 1000, IdleOrder.FIFO, 2, null));
+			assertThat(settings.host("docker.invalid:80"))
+				.isEqualTo(HostSettings.INHERIT.withUnixSocket(Path.of("/var/run/docker.sock")));
 		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "socks5://user:secret@proxy.test:1080", "socks5h://proxy.test", "https://proxy.test:8443" })
+	void socksAndHttpsProxyUrlsBind(String url) {
+		this.runner.withPropertyValues("roundtrip.transport.proxy.url=" + url)
+			.run((context) -> assertThat(context.getBean(Transport.class).settings().proxy())
+				.isEqualTo(URI.create(url)));
 	}
 
 	@ParameterizedTest

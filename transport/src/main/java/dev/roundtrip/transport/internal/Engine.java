@@ -7,7 +7,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
@@ -48,6 +51,9 @@ public final class Engine {
 	private final SSLContext sslContext;
 
 	private final ProxyConfig proxies;
+
+	/** The {@code host:port} of each host reached over a unix socket. */
+	private final Set<String> unixSocketHosts;
 
 	private final ConnectionPool pool;
 
@@ -89,9 +95,15 @@ public final class Engine {
 		this.settings = settings;
 		this.sslContext = sslContext;
 		this.proxies = ProxyConfig.of(settings, environment);
+		this.unixSocketHosts = settings.hosts()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().unixSocket() != null)
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toUnmodifiableSet());
 		this.dialExecutor = dialExecutor();
 		Dialer dialer = new Dialer(settings, hostnameVerifier, nanoClock, this.proxies, addressFilter, this.watchdog,
-				this.dialExecutor);
+				this.dialExecutor, sslContext);
 		this.history = new History(new SafeListener(listener), System::currentTimeMillis);
 		this.listener = new SafeListener(TransportLog.around(this.history));
 		this.pool = new ConnectionPool(this::limits, settings.maxIdleConns(), settings.disableKeepAlives(),
@@ -219,7 +231,9 @@ public final class Engine {
 			context = (requestContext != null) ? requestContext : this.sslContext;
 		}
 		String proxy = null;
-		if (!this.proxies.isEmpty()) {
+		if (!this.proxies.isEmpty() && (this.unixSocketHosts.isEmpty()
+				|| !this.unixSocketHosts.contains(((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + port))) {
+			// A host reached over a unix socket never goes through a proxy.
 			ProxyConfig.Proxy selected = this.proxies.forTarget(scheme, host, port);
 			proxy = (selected != null) ? selected.authority() : null;
 		}

@@ -405,7 +405,7 @@ final class Exchange {
 		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : RequestTarget.hostHeader(uri, destination));
 		// Proxy-Authorization goes to a proxy that forwards the request, never to an
 		// origin.
-		boolean toProxy = destination.proxy() != null && !destination.isTls();
+		boolean toProxy = ProxyConfig.forwardsRequests(destination);
 		String proxyAuthorization = toProxy ? proxyAuthorization(destination) : null;
 		boolean userConnection = false;
 		for (int i = 0; i < headers.size(); i++) {

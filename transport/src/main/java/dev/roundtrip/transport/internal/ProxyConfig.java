@@ -1,6 +1,7 @@
 package dev.roundtrip.transport.internal;
 
 import java.io.IOException;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,9 +29,18 @@ import dev.roundtrip.transport.TransportSettings;
  * when the transport is built. Go: {@code http.ProxyFromEnvironment} and
  * {@code golang.org/x/net/http/httpproxy}.</li>
  * </ul>
- * Only {@code http://} proxies are supported: plain requests are sent to them in absolute
- * form, {@code https} ones through a {@code CONNECT} tunnel. A proxy URL's user info
- * becomes {@code Proxy-Authorization: Basic}.
+ * Three kinds of proxy, as Go has:
+ * <ul>
+ * <li>{@code http://}: plain requests are sent to it in absolute form, {@code https} ones
+ * through a {@code CONNECT} tunnel.</li>
+ * <li>{@code https://}: the same, inside TLS with the proxy, whose certificate is checked
+ * with the transport's trust settings.</li>
+ * <li>{@code socks5://} (or {@code socks5h://}): a SOCKS5 {@code CONNECT} to the
+ * destination's host name, which the proxy resolves (RFC 1928); then the request as if
+ * connected directly, TLS with the origin included.</li>
+ * </ul>
+ * A proxy URL's user info becomes {@code Proxy-Authorization: Basic} for HTTP proxies and
+ * RFC 1929 username/password authentication for SOCKS5.
  *
  * <p>
  * Not found by a DNS lookup: nothing here resolves a host name.
@@ -148,6 +158,16 @@ public final class ProxyConfig {
 		return proxy.usable();
 	}
 
+	/**
+	 * Whether requests to {@code destination} are sent to its proxy in absolute form,
+	 * with {@code Proxy-Authorization}: plain HTTP through an HTTP(S) proxy. Through a
+	 * SOCKS proxy, or a tunnel, requests are written as to the origin.
+	 */
+	public static boolean forwardsRequests(Destination destination) {
+		String proxy = destination.proxy();
+		return proxy != null && !destination.isTls() && !proxy.startsWith(Proxy.SOCKS5 + "://");
+	}
+
 	/** Go: {@code (*config).useProxy}. */
 	private boolean useProxy(String host, int port) {
 		if (host.equals("localhost")) {
@@ -161,6 +181,7 @@ public final class ProxyConfig {
 	}
 
 	private boolean matchesNoProxy(String host, int port, byte[] ip) {
+		host = NoProxyRule.ascii(host);
 		for (NoProxyRule rule : this.noProxy) {
 			if (rule.matches(host, port, ip)) {
 				return true;
@@ -181,7 +202,7 @@ public final class ProxyConfig {
 	 * The bytes of an IPv4 or IPv6 literal, or {@code null} for a host name. Never a DNS
 	 * lookup.
 	 */
-	static byte[] ipLiteral(String host) {
+	public static byte[] ipLiteral(String host) {
 		if (host.indexOf(':') >= 0) {
 			// Only an IPv6 literal contains a colon, and InetAddress parses those without
 			// a lookup.
@@ -242,12 +263,20 @@ public final class ProxyConfig {
 	 * One proxy: where it is and the {@code Proxy-Authorization} value its URL's user
 	 * info gives, or why it cannot be used.
 	 *
-	 * @param authority {@code host:port}, an IPv6 literal in brackets: the
-	 * {@link Destination#proxy()} of connections through it
+	 * @param authority {@code host:port}, an IPv6 literal in brackets, after
+	 * {@code scheme://} for other than {@code http}: the {@link Destination#proxy()} of
+	 * connections through it
 	 * @param authorization {@code Basic …}, or {@code null} without user info
 	 * @param problem why this proxy cannot be used, or {@code null}
+	 * @param scheme {@code http}, {@code https} or {@code socks5}
+	 * @param user the user info's user, percent-decoded, or {@code null}
+	 * @param password the user info's password, percent-decoded, or {@code null}
 	 */
-	public record Proxy(String host, int port, String authority, String authorization, String problem) {
+	public record Proxy(String host, int port, String authority, String authorization, String problem, String scheme,
+			String user, String password) {
+
+		/** The scheme of SOCKS5 proxies; {@code socks5h} is read as this. */
+		public static final String SOCKS5 = "socks5";
 
 		static Proxy fromEnvironment(Function<String, String> environment, String name, String lowerCaseName) {
 			String value = firstSet(environment, name, lowerCaseName);
@@ -284,8 +313,13 @@ public final class ProxyConfig {
 		static Proxy parse(String source, URI uri) {
 			String shown = redact(uri);
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if (!scheme.equals("http")) {
-				return unusable(source, shown, "only http:// proxies are supported, not " + scheme + "://");
+			if (scheme.equals("socks5h")) {
+				// Go's alias: the proxy resolves the host, which socks5 here does too.
+				scheme = SOCKS5;
+			}
+			if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals(SOCKS5)) {
+				return unusable(source, shown,
+						"only http://, https:// and socks5:// proxies are supported, not " + scheme + "://");
 			}
 			String host = uri.getHost();
 			if (host == null || host.isEmpty()) {
@@ -295,28 +329,48 @@ public final class ProxyConfig {
 				host = host.substring(1, host.length() - 1);
 			}
 			host = host.toLowerCase(Locale.ROOT);
-			int port = (uri.getPort() != -1) ? uri.getPort() : 80;
-			String authority = ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + port;
-			return new Proxy(host, port, authority, basic(uri.getRawUserInfo()), null);
+			int port = (uri.getPort() != -1) ? uri.getPort() : defaultPort(scheme);
+			String hostPort = ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + port;
+			String authority = scheme.equals("http") ? hostPort : scheme + "://" + hostPort;
+			String rawUserInfo = uri.getRawUserInfo();
+			String user = null;
+			String password = null;
+			if (rawUserInfo != null) {
+				int colon = rawUserInfo.indexOf(':');
+				user = decode((colon >= 0) ? rawUserInfo.substring(0, colon) : rawUserInfo);
+				password = (colon >= 0) ? decode(rawUserInfo.substring(colon + 1)) : "";
+			}
+			String authorization = (user == null || scheme.equals(SOCKS5)) ? null : "Basic "
+					+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+			return new Proxy(host, port, authority, authorization, null, scheme, user, password);
+		}
+
+		/** Go: {@code connectMethod.addr}'s defaults. */
+		private static int defaultPort(String scheme) {
+			return switch (scheme) {
+				case "https" -> 443;
+				case SOCKS5 -> 1080;
+				default -> 80;
+			};
 		}
 
 		private static Proxy unusable(String source, String value, String why) {
-			return new Proxy(null, 0, null, null, source + " " + value + " cannot be used: " + why);
+			return new Proxy(null, 0, null, null, source + " " + value + " cannot be used: " + why, null, null, null);
 		}
 
-		/**
-		 * {@code Basic base64(user:password)}, each part percent-decoded. Go:
-		 * {@code (*connectMethod).proxyAuth}.
-		 */
-		private static String basic(String rawUserInfo) {
-			if (rawUserInfo == null) {
-				return null;
-			}
-			int colon = rawUserInfo.indexOf(':');
-			String user = decode((colon >= 0) ? rawUserInfo.substring(0, colon) : rawUserInfo);
-			String password = (colon >= 0) ? decode(rawUserInfo.substring(colon + 1)) : "";
-			return "Basic "
-					+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+		/** Whether this is a SOCKS5 proxy. */
+		public boolean isSocks() {
+			return SOCKS5.equals(this.scheme);
+		}
+
+		/** Whether connections to this proxy run TLS with it. */
+		public boolean isTls() {
+			return "https".equals(this.scheme);
+		}
+
+		/** {@code scheme://host:port}, for messages. */
+		public String url() {
+			return this.authority.contains("://") ? this.authority : "http://" + this.authority;
 		}
 
 		private static String decode(String s) {
@@ -345,7 +399,7 @@ public final class ProxyConfig {
 		public String toString() {
 			// Never the credentials.
 			return (this.problem != null) ? "(unusable: " + this.problem + ")"
-					: "http://" + this.authority + ((this.authorization != null) ? " (with credentials)" : "");
+					: url() + ((this.user != null) ? " (with credentials)" : "");
 		}
 
 	}
@@ -423,9 +477,32 @@ public final class ProxyConfig {
 			if (host.startsWith("*.")) {
 				host = host.substring(1);
 			}
+			host = ascii(host);
 			boolean itself = !host.startsWith(".");
 			String domain = itself ? "." + host : host;
 			return new NoProxyRule(false, null, 0, domain, itself, port);
+		}
+
+		/**
+		 * {@code host} with its internationalized labels in ASCII (punycode), lower-case,
+		 * so that {@code bücher.example} and {@code xn--bcher-kva.example} are one name;
+		 * as it was if it is not a valid IDN. Go: {@code idnaASCII} in {@code httpproxy}.
+		 */
+		static String ascii(String host) {
+			for (int i = 0; i < host.length(); i++) {
+				if (host.charAt(i) >= 0x80) {
+					try {
+						// A rule's leading dot (subdomains only) is no label of its own.
+						boolean dot = host.startsWith(".");
+						String ascii = IDN.toASCII(dot ? host.substring(1) : host, IDN.ALLOW_UNASSIGNED);
+						return (dot ? "." : "") + ascii.toLowerCase(Locale.ROOT);
+					}
+					catch (IllegalArgumentException ex) {
+						return host;
+					}
+				}
+			}
+			return host;
 		}
 
 		private static int parsePort(String s) {

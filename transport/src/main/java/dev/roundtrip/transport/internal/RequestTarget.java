@@ -32,7 +32,7 @@ final class RequestTarget {
 			path = "/";
 		}
 		String target = (query != null) ? path + "?" + query : path;
-		if (destination.proxy() != null && !destination.isTls()) {
+		if (ProxyConfig.forwardsRequests(destination)) {
 			target = destination.scheme() + "://" + hostHeader(uri, destination) + target;
 		}
 		target = percentEncodeNonAscii(target);

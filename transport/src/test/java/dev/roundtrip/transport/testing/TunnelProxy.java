@@ -10,11 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * A {@code CONNECT} proxy on loopback: reads {@code CONNECT host:port}, records the
  * request's head, and either refuses with a scripted status or connects to the target
  * (which must be loopback) and relays bytes both ways until either side closes. Or it
- * hangs, never answering.
+ * hangs, never answering. In {@link Mode#TUNNEL} it also answers requests in absolute
+ * form itself, with {@code proxied <target>}, keeping the connection open. Plain TCP, or
+ * TLS ({@link #startTls}) as an {@code https://} proxy.
  */
 public final class TunnelProxy implements AutoCloseable {
 
@@ -38,23 +42,48 @@ public final class TunnelProxy implements AutoCloseable {
 
 	private final List<List<String>> heads = new CopyOnWriteArrayList<>();
 
+	private final List<List<String>> forwardedHeads = new CopyOnWriteArrayList<>();
+
+	private final boolean tls;
+
 	private final List<Socket> upstreams = new CopyOnWriteArrayList<>();
 
-	private TunnelProxy(Mode mode) {
-		this.server = RawServer.start((conn) -> serve(conn, mode));
+	private TunnelProxy(Mode mode, SSLContext context) {
+		this.tls = context != null;
+		RawServer.Handler handler = (conn) -> serve(conn, mode);
+		this.server = (context != null) ? RawServer.startTls(context, handler) : RawServer.start(handler);
 	}
 
 	public static TunnelProxy start(Mode mode) {
-		return new TunnelProxy(mode);
+		return new TunnelProxy(mode, null);
+	}
+
+	/** An {@code https://} proxy: TLS with the key material of {@code context}. */
+	public static TunnelProxy startTls(SSLContext context, Mode mode) {
+		return new TunnelProxy(mode, context);
 	}
 
 	public int port() {
 		return this.server.port();
 	}
 
-	/** {@code http://[userInfo@]127.0.0.1:port}. */
+	/** {@code http://[userInfo@]127.0.0.1:port}, or {@code https://} for a TLS proxy. */
 	public URI uri(String userInfo) {
-		return URI.create("http://" + ((userInfo != null) ? userInfo + "@" : "") + "127.0.0.1:" + port());
+		return URI.create((this.tls ? "https" : "http") + "://" + ((userInfo != null) ? userInfo + "@" : "")
+				+ "127.0.0.1:" + port());
+	}
+
+	/**
+	 * {@code scheme://[userInfo@]localhost:port}, for a certificate that names localhost.
+	 */
+	public URI uri(String userInfo, String host) {
+		return URI.create((this.tls ? "https" : "http") + "://" + ((userInfo != null) ? userInfo + "@" : "") + host
+				+ ":" + port());
+	}
+
+	/** The heads of the requests in absolute form it answered itself. */
+	public List<List<String>> forwardedHeads() {
+		return List.copyOf(this.forwardedHeads);
 	}
 
 	/**
@@ -79,6 +108,11 @@ public final class TunnelProxy implements AutoCloseable {
 
 	private void serve(RawServer.Conn conn, Mode mode) throws IOException {
 		List<String> head = conn.readHead();
+		while (head != null && mode == Mode.TUNNEL && !head.get(0).startsWith("CONNECT ")) {
+			this.forwardedHeads.add(head);
+			conn.respond(200, "proxied " + head.get(0).split(" ")[1]);
+			head = conn.readHead();
+		}
 		if (head == null) {
 			return;
 		}

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -46,9 +47,12 @@ import dev.roundtrip.transport.internal.pool.Pooled;
 /**
  * Opens connections: resolves the host, connects TCP to each address in turn within the
  * dial timeout, sets socket options, and for https does the TLS handshake with SNI and
- * hostname verification. Through a proxy it connects to the proxy instead, and for https
- * first opens a {@code CONNECT} tunnel ({@link ProxyTunnel}) in which the TLS handshake
- * with the origin runs. Go: {@code (*Transport).dialConn}.
+ * hostname verification. Through a proxy it connects to the proxy instead: TLS with it
+ * first if it is an {@code https://} proxy; then for https through an HTTP(S) proxy a
+ * {@code CONNECT} tunnel ({@link ProxyTunnel}), or for anything through a SOCKS5 proxy
+ * its {@code CONNECT} ({@link SocksHandshake}), in which the TLS handshake with the
+ * origin runs. A host with a {@code unix-socket} is reached over that socket file instead
+ * ({@link UnixChannel}). Go: {@code (*Transport).dialConn}.
  */
 public final class Dialer implements ConnectionPool.Dialer {
 
@@ -74,13 +78,23 @@ public final class Dialer implements ConnectionPool.Dialer {
 	private final AddressFilter addressFilter;
 
 	/**
+	 * Checks the certificates of {@code https://} proxies: the transport's, whatever a
+	 * request's own may be (Go: {@code Transport.TLSClientConfig}); {@code null} for the
+	 * JDK's default.
+	 */
+	private final SSLContext proxySslContext;
+
+	/**
 	 * @param addressFilter which resolved addresses may be connected to; {@code null} for
 	 * all
 	 * @param watchdog enforces TLS handshake deadlines
 	 * @param lookups runs host name lookups, so that a dial can stop waiting for one
+	 * @param proxySslContext checks the certificates of {@code https://} proxies;
+	 * {@code null} for the JDK's default
 	 */
 	public Dialer(TransportSettings settings, HostnameVerifier hostnameVerifier, LongSupplier clock,
-			ProxyConfig proxies, AddressFilter addressFilter, Watchdog watchdog, ExecutorService lookups) {
+			ProxyConfig proxies, AddressFilter addressFilter, Watchdog watchdog, ExecutorService lookups,
+			SSLContext proxySslContext) {
 		this.settings = settings;
 		this.hostnameVerifier = hostnameVerifier;
 		this.clock = clock;
@@ -88,19 +102,37 @@ public final class Dialer implements ConnectionPool.Dialer {
 		this.addressFilter = addressFilter;
 		this.watchdog = watchdog;
 		this.lookups = lookups;
+		this.proxySslContext = proxySslContext;
 	}
 
 	@Override
 	public Pooled dial(Destination destination, int connectTimeoutMillis) throws IOException {
-		ProxyConfig.Proxy proxy = this.proxies.forDestination(destination);
-		SocketChannel channel = (proxy != null) ? connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ")
-				: connect(destination.host(), destination.port(), connectTimeoutMillis, "");
+		Path unixSocket = this.settings.hosts().isEmpty() ? null
+				: this.settings.host(destination.authority()).unixSocket();
+		ProxyConfig.Proxy proxy = (unixSocket != null) ? null : this.proxies.forDestination(destination);
+		SocketChannel channel;
+		if (unixSocket != null) {
+			channel = UnixChannel.connect(unixSocket, connectTimeoutMillis);
+		}
+		else if (proxy != null) {
+			channel = connect(proxy.host(), proxy.port(), connectTimeoutMillis, "proxy ");
+		}
+		else {
+			channel = connect(destination.host(), destination.port(), connectTimeoutMillis, "");
+		}
 		boolean ok = false;
 		try {
 			Socket socket = channel.socket();
 			long tlsNanos = -1;
+			if (proxy != null && proxy.isTls()) {
+				socket = handshake(channel, socket, this.proxySslContext, proxy.host(), proxy.port(),
+						"proxy " + proxy.url());
+			}
+			if (proxy != null && proxy.isSocks()) {
+				SocksHandshake.open(socket, proxy, destination, connectTimeoutMillis);
+			}
 			if (destination.isTls()) {
-				if (proxy != null) {
+				if (proxy != null && !proxy.isSocks()) {
 					ProxyTunnel.open(socket, destination, proxy.authorization(), connectTimeoutMillis);
 				}
 				long handshakeStart = System.nanoTime();
@@ -236,7 +268,17 @@ public final class Dialer implements ConnectionPool.Dialer {
 	 * timeout.
 	 */
 	Socket handshake(SocketChannel channel, Socket plain, Destination destination) throws IOException {
-		SSLContext context = destination.sslContext();
+		return handshake(channel, plain, destination.sslContext(), destination.host(), destination.port(),
+				destination.toString());
+	}
+
+	/**
+	 * TLS with {@code host:port} over {@code plain}, which may itself be TLS (with an
+	 * {@code https://} proxy).
+	 * @param peer who {@code host} is, for messages
+	 */
+	private Socket handshake(SocketChannel channel, Socket plain, SSLContext context, String host, int port,
+			String peer) throws IOException {
 		if (context == null) {
 			try {
 				context = SSLContext.getDefault();
@@ -245,14 +287,13 @@ public final class Dialer implements ConnectionPool.Dialer {
 				throw new IOException("No default TLS context", ex);
 			}
 		}
-		SSLSocket ssl = (SSLSocket) context.getSocketFactory()
-			.createSocket(plain, destination.host(), destination.port(), true);
+		SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
 		SSLParameters parameters = ssl.getSSLParameters();
 		if (this.hostnameVerifier == null) {
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
 		}
-		if (isHostName(destination.host())) {
-			parameters.setServerNames(List.of(new SNIHostName(destination.host())));
+		if (isHostName(host)) {
+			parameters.setServerNames(List.of(new SNIHostName(host)));
 		}
 		parameters.setApplicationProtocols(new String[] { "http/1.1" });
 		ssl.setSSLParameters(parameters);
@@ -270,13 +311,13 @@ public final class Dialer implements ConnectionPool.Dialer {
 			ssl.close();
 			if (deadline != null && deadline.fired) {
 				TransportTimeoutException failure = new TransportTimeoutException(Limit.TLS_HANDSHAKE,
-						"TLS handshake with " + destination + " timed out after " + timeout + " ms ("
+						"TLS handshake with " + peer + " timed out after " + timeout + " ms ("
 								+ Limit.TLS_HANDSHAKE.setting() + ")");
 				failure.initCause(ex);
 				throw failure;
 			}
 			if (ex instanceof SSLException ssle) {
-				throw withContext(ssle, "TLS handshake with " + destination + " failed: " + ex.getMessage());
+				throw withContext(ssle, "TLS handshake with " + peer + " failed: " + ex.getMessage());
 			}
 			throw ex;
 		}
@@ -285,10 +326,10 @@ public final class Dialer implements ConnectionPool.Dialer {
 				this.watchdog.unwatch(deadline);
 			}
 		}
-		if (this.hostnameVerifier != null && !this.hostnameVerifier.verify(destination.host(), ssl.getSession())) {
+		if (this.hostnameVerifier != null && !this.hostnameVerifier.verify(host, ssl.getSession())) {
 			ssl.close();
-			throw new SSLPeerUnverifiedException("Certificate of " + destination + " does not match host "
-					+ destination.host() + " (hostname verifier refused it)");
+			throw new SSLPeerUnverifiedException(
+					"Certificate of " + peer + " does not match host " + host + " (hostname verifier refused it)");
 		}
 		ssl.setSoTimeout(0);
 		return ssl;
