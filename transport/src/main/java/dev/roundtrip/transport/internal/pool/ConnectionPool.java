@@ -246,7 +246,7 @@ public final class ConnectionPool {
 				}
 				if (taken == null) {
 					boolean room = host.hasRoomToDial();
-					refusal = room ? null : refusalLocked(host);
+					refusal = (room || host.fullOnlyWhileClosing()) ? null : refusalLocked(host);
 					if (refusal == null) {
 						want = new Want(destination, connectTimeoutMillis);
 						host.idleWaiters.addLast(want);
@@ -700,13 +700,34 @@ public final class ConnectionPool {
 		}
 		connection.state = Pooled.State.CLOSED;
 		host.unlink(connection);
-		out = close(out, connection, reason);
-		out = grantSlotsLocked(host, out);
-		if (host.limits.minIdleConns() > 0) {
-			out = topUpLocked(host, out);
+		// The slot stays taken until the socket is closed (closedSocket), as Go's
+		// decConnsPerHost follows the close: otherwise another thread could dial in the
+		// gap and the server see one connection more than the limit.
+		host.closing++;
+		return close(out, connection, reason);
+	}
+
+	/**
+	 * After a socket close queued by {@link #closeLocked}: frees the connection's slot
+	 * for the first request waiting for one, and dials what warm connections now lack.
+	 */
+	private void closedSocket(HostPool host) {
+		Outbox out;
+		this.lock.lock();
+		try {
+			host.closing--;
+			out = grantSlotsLocked(host, null);
+			if (host.limits.minIdleConns() > 0) {
+				out = topUpLocked(host, out);
+			}
+			dropIfUnusedLocked(host);
 		}
-		dropIfUnusedLocked(host);
-		return out;
+		finally {
+			this.lock.unlock();
+		}
+		if (out != null) {
+			out.run(this);
+		}
 	}
 
 	/**
@@ -1143,6 +1164,7 @@ public final class ConnectionPool {
 				else if (step instanceof Closing closing) {
 					Pooled connection = closing.connection();
 					connection.closeSocket();
+					pool.closedSocket(connection.host);
 					long lifetime = pool.clock.getAsLong() - connection.createdAtNanos();
 					pool.notify(() -> pool.listener.connectionClosed(connection, closing.reason(), lifetime));
 				}

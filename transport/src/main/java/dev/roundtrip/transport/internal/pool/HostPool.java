@@ -34,6 +34,12 @@ final class HostPool {
 
 	int dialing;
 
+	/**
+	 * Connections taken out of the pool whose sockets are not closed yet: they still hold
+	 * their {@code max-conns-per-host} slots, so that the server never sees more.
+	 */
+	int closing;
+
 	/** Warm dials that failed in a row; decides the backoff before the next. */
 	int warmFailures;
 
@@ -54,9 +60,11 @@ final class HostPool {
 		this.limits = limits;
 	}
 
-	/** Dialing, active and idle: what {@code max-conns-per-host} counts. */
+	/**
+	 * Dialing, active, idle and closing: what {@code max-conns-per-host} counts.
+	 */
 	int total() {
-		return this.dialing + this.active + this.idle.size();
+		return this.dialing + this.active + this.idle.size() + this.closing;
 	}
 
 	boolean hasRoomToDial() {
@@ -68,8 +76,16 @@ final class HostPool {
 		return this.active + this.idle.size();
 	}
 
+	/**
+	 * At {@code max-conns-per-host} only because of sockets being closed: a request then
+	 * waits the moment it takes, rather than being refused.
+	 */
+	boolean fullOnlyWhileClosing() {
+		return this.closing > 0 && total() - this.closing < this.limits.maxConnsPerHost();
+	}
+
 	boolean isUnused() {
-		return this.limits.minIdleConns() == 0 && this.connections == null && this.dialing == 0
+		return this.limits.minIdleConns() == 0 && this.connections == null && this.dialing == 0 && this.closing == 0
 				&& this.idleWaiters.isEmpty() && this.dialWaiters.isEmpty();
 	}
 

@@ -20,6 +20,11 @@ final class FakeConnection extends Pooled {
 
 	volatile boolean reusable = true;
 
+	/** When set, closing the socket waits for it: a close that takes its time. */
+	volatile java.util.concurrent.CountDownLatch closeGate;
+
+	volatile boolean closeStarted;
+
 	volatile long requests;
 
 	/** What the server announced in {@code Keep-Alive: timeout=}; -1 for nothing. */
@@ -37,6 +42,16 @@ final class FakeConnection extends Pooled {
 
 	@Override
 	protected void closeSocket() {
+		this.closeStarted = true;
+		java.util.concurrent.CountDownLatch gate = this.closeGate;
+		if (gate != null) {
+			try {
+				gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		this.socketClosed = true;
 	}
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,31 @@ class PoolFeaturesTests {
 
 	private long openConnections() {
 		return this.dialed.stream().filter((connection) -> !connection.socketClosed).count();
+	}
+
+	// max-conns-per-host counts a connection until its socket is closed
+
+	@Test
+	void aClosingConnectionKeepsItsSlotUntilItsSocketIsClosed() throws Exception {
+		pool((l) -> l.maxConns(1).poolWait(Duration.ZERO));
+		FakeConnection first = (FakeConnection) acquire(A);
+		CountDownLatch gate = new CountDownLatch(1);
+		first.closeGate = gate;
+		Thread releasing = new Thread(() -> this.pool.release(first, CloseReason.ERROR), "releasing");
+		releasing.start();
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!first.closeStarted) {
+			assertThat(System.nanoTime()).as("the close has started").isLessThan(until);
+			Thread.onSpinWait();
+		}
+		Future<Pooled> next = acquireAsync(A);
+		awaitWaiting(1);
+		assertThat(this.dialed).as("no dial while the old socket is still open").hasSize(1);
+		gate.countDown();
+		Pooled second = next.get(10, TimeUnit.SECONDS);
+		assertThat(first.socketClosed).isTrue();
+		assertThat(this.dialed).hasSize(2).last().isSameAs(second);
+		releasing.join(10_000);
 	}
 
 	// pool-wait-timeout
