@@ -87,6 +87,26 @@ class RoundtripEndpointTests {
 			assertThat(connection.cipherSuite()).isNull();
 		});
 		assertThat(destination(transport, this.second).maxConnsPerHost()).isEqualTo(8);
+		assertThat(destination(transport, this.second).minIdleConns()).isZero();
+	}
+
+	@Test
+	void readShowsWarmConnectionsPerDestination() throws IOException {
+		try (Transport warm = Transport.builder()
+			.host("127.0.0.1:" + this.first.port(), HostSettings.INHERIT.withMinIdleConns(2))
+			.build()) {
+			get(warm, this.first.uri("/hello"));
+			RoundtripEndpoint endpoint = new RoundtripEndpoint(Map.of("warm", warm));
+			long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			DestinationDescriptor destination;
+			while ((destination = destination(endpoint.transports().transports().get("warm"), this.first)).idle() < 2) {
+				assertThat(System.nanoTime()).as("two warm connections idle: %s", destination).isLessThan(until);
+				Thread.onSpinWait();
+			}
+			assertThat(destination.minIdleConns()).isEqualTo(2);
+			assertThat(endpoint.transports().transports().get("warm").settings()).containsEntry("hosts",
+					Map.of("127.0.0.1:" + this.first.port(), Map.of("min-idle-conns", 2)));
+		}
 	}
 
 	@Test

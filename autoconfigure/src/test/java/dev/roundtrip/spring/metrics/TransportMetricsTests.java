@@ -52,12 +52,15 @@ class TransportMetricsTests {
 		this.metrics.connectionAcquireFailed(API, AcquireFailure.TIMEOUT, 5_000_000);
 		this.metrics.connectionAcquireFailed(API, AcquireFailure.CANCELED, 1_000_000);
 		this.metrics.connectionAcquireFailed(API, AcquireFailure.ERROR, 1_000_000);
+		this.metrics.connectionAcquireFailed(API, AcquireFailure.REJECTED, 0);
+		this.metrics.connectionAcquireFailed(API, AcquireFailure.REJECTED, 0);
 		assertThat(waitTime("new").count()).isEqualTo(1);
 		assertThat(waitTime("new").totalTime(TimeUnit.NANOSECONDS)).isEqualTo(2_000_000);
 		assertThat(waitTime("reused").count()).isEqualTo(19);
 		assertThat(waitTime("timeout").count()).isEqualTo(1);
 		assertThat(waitTime("canceled").count()).isEqualTo(1);
 		assertThat(waitTime("error").count()).isEqualTo(1);
+		assertThat(waitTime("rejected").count()).isEqualTo(2);
 	}
 
 	@Test
@@ -99,7 +102,7 @@ class TransportMetricsTests {
 			.collect(Collectors.toSet());
 		assertThat(reasons).contains("idle_timeout", "max_idle", "max_idle_per_host", "keep_alives_disabled",
 				"server_closed", "response_close", "early_body_close", "canceled", "error", "lifetime", "leaked",
-				"shutdown");
+				"shutdown", "max_requests");
 		assertThat(reasons).hasSize(CloseReason.values().length);
 	}
 
