@@ -192,6 +192,12 @@ public final class ConnectionPool {
 		return (duration.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) ? Long.MAX_VALUE : duration.toNanos();
 	}
 
+	/**
+	 * A bound on waits measured on {@link System#nanoTime()}, whose differences overflow
+	 * past 292 years: a longer {@code pool-wait-timeout} is this one.
+	 */
+	private static final long MAX_WAIT_NANOS = TimeUnit.DAYS.toNanos(365L * 100);
+
 	/** {@code a + b} for non-negative {@code b}, saturating at {@link Long#MAX_VALUE}. */
 	private static long plus(long a, long b) {
 		long sum = a + b;
@@ -258,7 +264,8 @@ public final class ConnectionPool {
 							want.inDialQueue = true;
 							host.dialWaiters.addLast(want);
 							long wait = host.limits.poolWaitNanos();
-							want.poolDeadlineNanos = (wait > 0) ? Math.max(1, plus(start, wait)) : 0;
+							want.poolWaitBounded = wait > 0;
+							want.poolDeadlineNanos = start + Math.min(wait, MAX_WAIT_NANOS);
 						}
 					}
 					else {
@@ -339,6 +346,7 @@ public final class ConnectionPool {
 	private Pooled await(Want want, HostPool host, long start, long deadlineNanos, BooleanSupplier canceled)
 			throws IOException {
 		Object result;
+		boolean poolBounded = want.poolWaitBounded;
 		long poolDeadline = want.poolDeadlineNanos;
 		while ((result = want.result()) == null) {
 			String gaveUp = null;
@@ -358,11 +366,11 @@ public final class ConnectionPool {
 				gaveUp = "Request timeout expired after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
 						+ " ms waiting for a connection to " + want.destination + " (request timeout)";
 			}
-			else if (poolDeadline != 0 && poolDeadline - (now = System.nanoTime()) <= 0) {
+			else if (poolBounded && poolDeadline - (now = System.nanoTime()) <= 0) {
 				if (!queuedForSlot(want)) {
 					// A slot came free and this request's dial is under way: from here
 					// only the request's own deadline applies.
-					poolDeadline = 0;
+					poolBounded = false;
 					continue;
 				}
 				failure = AcquireFailure.TIMEOUT;
@@ -392,7 +400,7 @@ public final class ConnectionPool {
 				continue;
 			}
 			long parkUntil = deadlineNanos;
-			if (poolDeadline != 0 && (parkUntil == 0 || poolDeadline - parkUntil < 0)) {
+			if (poolBounded && (parkUntil == 0 || poolDeadline - parkUntil < 0)) {
 				parkUntil = poolDeadline;
 			}
 			if (parkUntil != 0) {
@@ -512,7 +520,8 @@ public final class ConnectionPool {
 				host.warmFailures++;
 				long backoff = Math.min(TimeUnit.SECONDS.toNanos(30),
 						TimeUnit.MILLISECONDS.toNanos(100) << Math.min(host.warmFailures - 1, 9));
-				host.warmRetryNanos = Math.max(1, plus(this.clock.getAsLong(), backoff));
+				host.warmHeldBack = true;
+				host.warmRetryNanos = plus(this.clock.getAsLong(), backoff);
 				out = scheduleReaperLocked(host.warmRetryNanos, out);
 			}
 			out = grantSlotsLocked(host, out);
@@ -759,7 +768,7 @@ public final class ConnectionPool {
 	 * dial holds the next one back.
 	 */
 	private Outbox topUpLocked(HostPool host, Outbox out) {
-		if (this.shutdown || host.warmRetryNanos != 0) {
+		if (this.shutdown || host.warmHeldBack) {
 			return out;
 		}
 		while (host.total() < host.limits.minIdleConns() && host.hasRoomToDial()) {
@@ -893,8 +902,8 @@ public final class ConnectionPool {
 
 	private Outbox evictIdleLocked(long now, Outbox out) {
 		for (HostPool host : this.warmHosts) {
-			if (host.warmRetryNanos != 0 && host.warmRetryNanos <= now) {
-				host.warmRetryNanos = 0;
+			if (host.warmHeldBack && host.warmRetryNanos <= now) {
+				host.warmHeldBack = false;
 				out = topUpLocked(host, out);
 			}
 		}
@@ -917,7 +926,7 @@ public final class ConnectionPool {
 			next = Math.min(next, c.idleDeadlineNanos);
 		}
 		for (HostPool host : this.warmHosts) {
-			if (host.warmRetryNanos != 0) {
+			if (host.warmHeldBack) {
 				next = Math.min(next, host.warmRetryNanos);
 			}
 		}

@@ -43,10 +43,10 @@ final class HostPool {
 	/** Warm dials that failed in a row; decides the backoff before the next. */
 	int warmFailures;
 
-	/**
-	 * When the next warm dial may start after a failure, on the pool's clock; 0 when none
-	 * is held back.
-	 */
+	/** Whether a failed warm dial holds the next back until {@link #warmRetryNanos}. */
+	boolean warmHeldBack;
+
+	/** When the next warm dial may start after a failure, on the pool's clock. */
 	long warmRetryNanos;
 
 	/**

@@ -57,10 +57,13 @@ final class Want {
 	final boolean warm;
 
 	/**
-	 * When a request queued under {@code max-conns-per-host} gives up waiting
-	 * ({@code pool-wait-timeout}), on {@link System#nanoTime()}; 0 for never. Only its
-	 * requester's thread reads or writes it.
+	 * Whether a request queued under {@code max-conns-per-host} gives up waiting at
+	 * {@link #poolDeadlineNanos} ({@code pool-wait-timeout}). Only its requester's thread
+	 * reads or writes these two.
 	 */
+	boolean poolWaitBounded;
+
+	/** On {@link System#nanoTime()}. */
 	long poolDeadlineNanos;
 
 	Want(Destination destination, int connectTimeoutMillis) {
