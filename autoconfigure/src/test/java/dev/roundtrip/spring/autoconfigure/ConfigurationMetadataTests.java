@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("roundtrip.transport.hosts",
-			"roundtrip.transport.proxy.url", "roundtrip.transport.proxy.non-proxy-hosts");
+			"roundtrip.transport.proxy.url", "roundtrip.transport.proxy.non-proxy-hosts",
+			"roundtrip.transport.pool-wait-timeout", "roundtrip.transport.max-conn-lifetime-jitter");
 
 	private static List<Map<String, Object>> properties;
 
