@@ -575,7 +575,8 @@ final class Exchange {
 	IOException fail(Throwable ex, String stage) {
 		IOException failure = explain(ex, stage);
 		CloseReason reason = (failure instanceof TransportTimeoutException) ? CloseReason.TIMEOUT
-				: (failure instanceof CanceledException) ? CloseReason.CANCELED : CloseReason.ERROR;
+				: (failure instanceof CanceledException) ? CloseReason.CANCELED
+						: (this.retry == Retry.SERVER_CLOSED_IDLE) ? CloseReason.SERVER_CLOSED : CloseReason.ERROR;
 		release(reason);
 		this.call.finished();
 		return failure;

@@ -167,12 +167,24 @@ public final class ConnectionPool {
 	 */
 	public Pooled acquire(Destination destination, int connectTimeoutMillis, boolean skipIdle, long deadlineNanos,
 			BooleanSupplier canceled) throws IOException {
+		return acquire(destination, connectTimeoutMillis, skipIdle, deadlineNanos, canceled, false);
+	}
+
+	/**
+	 * {@link #acquire(Destination, int, boolean, long, BooleanSupplier)} for a request
+	 * that, if the idle connection it takes turns out closed by the server, would be sent
+	 * again on a fresh one ({@code staleRetriable}): see
+	 * {@link Pooled#isReusable(long, boolean)}.
+	 */
+	public Pooled acquire(Destination destination, int connectTimeoutMillis, boolean skipIdle, long deadlineNanos,
+			BooleanSupplier canceled, boolean staleRetriable) throws IOException {
 		long start = System.nanoTime();
 		HostPool host;
 		Want want = null;
 		boolean dial = false;
 		for (;;) {
 			Pooled taken = null;
+			long idleNanos = 0;
 			Outbox out = null;
 			this.lock.lock();
 			try {
@@ -193,6 +205,7 @@ public final class ConnectionPool {
 						candidate.state = Pooled.State.ACTIVE;
 						host.active++;
 						taken = candidate;
+						idleNanos = now - candidate.idleSinceNanos;
 						break;
 					}
 				}
@@ -223,7 +236,7 @@ public final class ConnectionPool {
 			if (taken == null) {
 				break;
 			}
-			if (taken.isReusable()) {
+			if (taken.isReusable(idleNanos, staleRetriable)) {
 				this.listener.connectionAcquired(taken, true, System.nanoTime() - start);
 				return taken;
 			}
