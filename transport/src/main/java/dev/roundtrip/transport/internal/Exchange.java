@@ -402,7 +402,12 @@ final class Exchange {
 		RequestWriter.writeRequestLine(sink, request.method(), target);
 		Headers headers = request.headers();
 		String host = headers.get("Host");
-		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : RequestTarget.hostHeader(uri, destination));
+		if (host != null) {
+			RequestWriter.writeHeader(sink, "Host", host);
+		}
+		else {
+			RequestWriter.writeHostHeader(sink, uri.getHost(), RequestTarget.hostHeaderPort(destination));
+		}
 		// Proxy-Authorization goes to a proxy that forwards the request, never to an
 		// origin.
 		boolean toProxy = destination.proxy() != null && !destination.isTls();

@@ -441,7 +441,13 @@ public final class ConnectionPool {
 	 */
 	private void afterUnlock(Pooled idled, Outbox out) {
 		if (idled != null) {
-			notify(() -> this.listener.connectionIdle(idled));
+			// Not through notify(Runnable): a capturing lambda per return would allocate.
+			try {
+				this.listener.connectionIdle(idled);
+			}
+			catch (RuntimeException ex) {
+				// A listener must not throw; if it does, the pool carries on.
+			}
 		}
 		if (out != null) {
 			out.run(this);
