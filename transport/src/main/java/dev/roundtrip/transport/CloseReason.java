@@ -34,8 +34,9 @@ public enum CloseReason {
 	KEEP_ALIVES_DISABLED,
 
 	/**
-	 * The server closed the idle connection, or sent bytes on it unasked (such as a 408).
-	 * Go: {@code errServerClosedIdle}.
+	 * The server closed the idle connection, or sent bytes on it unasked (such as a 408):
+	 * found before a request was sent on it, or by the request itself, which met the
+	 * close before any byte of a response. Go: {@code errServerClosedIdle}.
 	 */
 	SERVER_CLOSED,
 

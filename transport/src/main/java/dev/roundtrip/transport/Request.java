@@ -38,7 +38,7 @@ public final class Request {
 	private Request(Builder builder) {
 		this.method = builder.method;
 		this.uri = builder.uri;
-		this.headers = builder.headers.build();
+		this.headers = (builder.headers != null) ? builder.headers.build() : Headers.EMPTY;
 		this.body = builder.body;
 		this.timeout = builder.timeout;
 		this.readTimeout = builder.readTimeout;
@@ -50,9 +50,22 @@ public final class Request {
 		return new Builder(method, uri);
 	}
 
+	/** A GET of {@code uri}, with no headers of its own. */
+	private Request(URI uri) {
+		this.method = "GET";
+		this.uri = Builder.checkUri(uri);
+		this.headers = Headers.EMPTY;
+		this.body = null;
+		this.timeout = null;
+		this.readTimeout = null;
+		this.connectTimeout = null;
+		this.sslContext = null;
+	}
+
 	/** A GET of {@code uri}. */
 	public static Request get(URI uri) {
-		return new Builder("GET", uri).build();
+		// Not through a builder: the commonest request allocates only itself.
+		return new Request(uri);
 	}
 
 	/** A GET of {@code uri}. */
@@ -202,7 +215,8 @@ public final class Request {
 
 		private URI uri;
 
-		private Headers.Builder headers = Headers.builder();
+		/** Made on the first header: most requests carry none of their own. */
+		private Headers.@Nullable Builder headers;
 
 		private @Nullable Body body;
 
@@ -241,6 +255,11 @@ public final class Request {
 		 * {@link URI} itself refuses spaces and controls.
 		 */
 		public Builder uri(URI uri) {
+			this.uri = checkUri(uri);
+			return this;
+		}
+
+		static URI checkUri(URI uri) {
 			Objects.requireNonNull(uri, "uri");
 			String scheme = uri.getScheme();
 			if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
@@ -251,32 +270,40 @@ public final class Request {
 						? " that can be parsed (" + uri.getRawAuthority() + ")" : ""));
 			}
 			if (!scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
-				uri = URI.create(scheme.toLowerCase(Locale.ROOT) + uri.toString().substring(scheme.length()));
+				return URI.create(scheme.toLowerCase(Locale.ROOT) + uri.toString().substring(scheme.length()));
 			}
-			this.uri = uri;
-			return this;
+			return uri;
 		}
 
 		/** Adds a header line; see {@link Headers.Builder#add}. */
 		public Builder header(String name, String value) {
-			this.headers.add(name, value);
+			headerBuilder().add(name, value);
 			return this;
 		}
 
 		/** Replaces every header line of this name. */
 		public Builder setHeader(String name, String value) {
-			this.headers.set(name, value);
+			headerBuilder().set(name, value);
 			return this;
 		}
 
 		public Builder removeHeader(String name) {
-			this.headers.remove(name);
+			headerBuilder().remove(name);
 			return this;
 		}
 
 		public Builder headers(Headers headers) {
 			this.headers = headers.toBuilder();
 			return this;
+		}
+
+		private Headers.Builder headerBuilder() {
+			Headers.Builder headers = this.headers;
+			if (headers == null) {
+				headers = Headers.builder();
+				this.headers = headers;
+			}
+			return headers;
 		}
 
 		public Builder body(@Nullable Body body) {

@@ -165,18 +165,23 @@ class IdleConnTimeoutTests {
 		}
 	}
 
-	// Go: TestTransportRemovesDeadIdleConnections, TestTransportServerClosingUnexpectedly
+	// Go: TestTransportRemovesDeadIdleConnections,
+	// TestTransportServerClosingUnexpectedly.
+	// Idle 100 ms or more, every request gets the full probe; sooner a GET gets only a
+	// quick look and relies on the retry (IdleProbeTests).
 	@Test
 	void idleConnectionHalfClosedByTheServerIsNeverHandedOut() throws Exception {
 		RecordingListener listener = new RecordingListener();
+		FakeNanoClock clock = new FakeNanoClock();
 		// The server answers, then sends FIN but keeps reading: had the transport sent
 		// the next request on that connection, the server would record it there.
 		try (ScriptedServer server = ScriptedServer.start((ex) -> {
 			ex.respond(200, ex.target());
 			ex.shutdownOutput();
-		}); Transport transport = Transport.builder().listener(listener).build()) {
+		}); Transport transport = Transport.builder().listener(listener).nanoClock(clock).build()) {
 			assertThat(Fetch.text(transport, server.uri("/1"))).isEqualTo("/1");
 			Await.until(() -> server.connection(1).outputShutdown(), WAIT, "the server to half-close");
+			clock.advance(Duration.ofSeconds(1));
 
 			assertThat(Fetch.text(transport, server.uri("/2"))).isEqualTo("/2");
 

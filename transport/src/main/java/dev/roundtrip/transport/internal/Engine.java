@@ -1,8 +1,6 @@
 package dev.roundtrip.transport.internal;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -11,10 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -144,27 +138,13 @@ public final class Engine {
 
 	/**
 	 * Dials run on their own threads so that a request waiting for its dial can take a
-	 * connection another request returns meanwhile (Go's late binding). Virtual threads
-	 * where the runtime has them; else a cached pool of daemon threads. Only dials use
-	 * these: a request on a pooled connection runs on the caller's thread alone.
+	 * connection another request returns meanwhile (Go's late binding): on a virtual
+	 * thread for a virtual thread's request, else on a cached daemon thread (see
+	 * {@link DialThreads} for why). Only dials use these: a request on a pooled
+	 * connection runs on the caller's thread alone.
 	 */
 	private static ExecutorService dialExecutor() {
-		try {
-			Object virtual = MethodHandles.publicLookup()
-				.findStatic(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor",
-						MethodType.methodType(ExecutorService.class))
-				.invoke();
-			return (ExecutorService) virtual;
-		}
-		catch (Throwable ex) {
-			AtomicInteger count = new AtomicInteger();
-			return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-					(task) -> {
-						Thread thread = new Thread(task, "roundtrip-dial-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-		}
+		return DialThreads.create();
 	}
 
 	public Call newCall(Request request) {

@@ -402,7 +402,12 @@ final class Exchange {
 		RequestWriter.writeRequestLine(sink, request.method(), target);
 		Headers headers = request.headers();
 		String host = headers.get("Host");
-		RequestWriter.writeHeader(sink, "Host", (host != null) ? host : RequestTarget.hostHeader(uri, destination));
+		if (host != null) {
+			RequestWriter.writeHeader(sink, "Host", host);
+		}
+		else {
+			RequestWriter.writeHostHeader(sink, uri.getHost(), RequestTarget.hostHeaderPort(destination));
+		}
 		// Proxy-Authorization goes to a proxy that forwards the request, never to an
 		// origin.
 		boolean toProxy = ProxyConfig.forwardsRequests(destination);
@@ -575,7 +580,8 @@ final class Exchange {
 	IOException fail(Throwable ex, String stage) {
 		IOException failure = explain(ex, stage);
 		CloseReason reason = (failure instanceof TransportTimeoutException) ? CloseReason.TIMEOUT
-				: (failure instanceof CanceledException) ? CloseReason.CANCELED : CloseReason.ERROR;
+				: (failure instanceof CanceledException) ? CloseReason.CANCELED
+						: (this.retry == Retry.SERVER_CLOSED_IDLE) ? CloseReason.SERVER_CLOSED : CloseReason.ERROR;
 		release(reason);
 		this.call.finished();
 		return failure;

@@ -21,6 +21,9 @@ import dev.roundtrip.transport.internal.conn.Connection;
  */
 final class RealCall extends Watchdog.Deadline implements Call, BooleanSupplier {
 
+	/** A body this small goes to the socket with the head in one write. */
+	private static final long SMALL_BODY_BYTES = 4096;
+
 	private final Engine engine;
 
 	private final Request request;
@@ -92,11 +95,12 @@ final class RealCall extends Watchdog.Deadline implements Call, BooleanSupplier 
 		// dial.
 		String target = RequestTarget.of(this.request.uri(), destination);
 		int connectTimeout = this.engine.connectTimeoutMillis(this.request);
+		boolean staleRetriable = staleRetriable(this.request);
 		boolean retried = false;
 		for (;;) {
 			checkNotCanceled("before a connection was taken");
 			Connection conn = (Connection) this.engine.pool()
-				.acquire(destination, connectTimeout, retried, this.deadlineNanos, this);
+				.acquire(destination, connectTimeout, retried, this.deadlineNanos, this, staleRetriable);
 			boolean reused = conn.requestCount() > 0;
 			Exchange exchange = new Exchange(this.engine, this, conn);
 			try {
@@ -117,6 +121,21 @@ final class RealCall extends Watchdog.Deadline implements Call, BooleanSupplier 
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether {@code request}, sent on a reused connection the server had closed, is sure
+	 * to be sent again on a fresh one: it is replayable ({@link Exchange.Retry}), and
+	 * small enough to go to the socket in one write that a closed connection still takes
+	 * whole, so that the failure comes on the first read, before any response byte. A
+	 * larger body could fail part-way through, which is never retried.
+	 */
+	static boolean staleRetriable(Request request) {
+		if (!request.isReplayable()) {
+			return false;
+		}
+		Request.Body body = request.body();
+		return body == null || (body.contentLength() >= 0 && body.contentLength() <= SMALL_BODY_BYTES);
 	}
 
 	void checkNotCanceled(String stage) throws IOException {

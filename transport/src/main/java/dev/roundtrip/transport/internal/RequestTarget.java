@@ -42,10 +42,15 @@ final class RequestTarget {
 
 	/** {@code host[:port]}, the port left out when it is the scheme's default. */
 	static String hostHeader(URI uri, Destination destination) {
-		String host = uri.getHost();
+		int port = hostHeaderPort(destination);
+		return (port < 0) ? uri.getHost() : uri.getHost() + ":" + port;
+	}
+
+	/** The port the {@code Host} header names; -1 when it is the scheme's default. */
+	static int hostHeaderPort(Destination destination) {
 		int port = destination.port();
 		boolean defaultPort = (port == 80 && !destination.isTls()) || (port == 443 && destination.isTls());
-		return defaultPort ? host : host + ":" + port;
+		return defaultPort ? -1 : port;
 	}
 
 	private static String percentEncodeNonAscii(String s) {

@@ -29,7 +29,7 @@ import dev.roundtrip.transport.Transport;
  * body turned into a transport {@link Request}, sent, and redirects followed when the
  * factory says so.
  */
-final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpRequest {
+final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpRequest implements Redirects.Sender {
 
 	/**
 	 * Headers the transport writes itself: the framing comes from the body
@@ -89,7 +89,7 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 			.sslContext(this.sslContext)
 			.build();
 		Redirects.Sender sender = (this.cookieHandler != null) ? cookieSender(this.transport, this.cookieHandler)
-				: this.transport::roundTrip;
+				: this;
 		Response response;
 		try {
 			response = (this.maxRedirects > 0) ? Redirects.follow(sender, request, this.maxRedirects)
@@ -103,6 +103,15 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 			throw ex;
 		}
 		return new RoundtripClientHttpResponse(response);
+	}
+
+	/**
+	 * Sends one hop, as it is; this request is its own sender, so none is made per
+	 * request.
+	 */
+	@Override
+	public Response send(Request request) throws IOException {
+		return this.transport.roundTrip(request);
 	}
 
 	/**
@@ -131,6 +140,10 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 	 */
 	static Request.Builder toRequest(String method, URI uri, HttpHeaders headers, @Nullable Body body) {
 		Request.Builder request = Request.builder(method, uri);
+		if (headers.isEmpty()) {
+			// Iterating Spring's headers allocates even when there are none.
+			return withBody(request, headers, body);
+		}
 		headers.forEach((name, values) -> {
 			if (!isManaged(name)) {
 				for (String value : values) {
@@ -138,6 +151,10 @@ final class RoundtripClientHttpRequest extends AbstractStreamingClientHttpReques
 				}
 			}
 		});
+		return withBody(request, headers, body);
+	}
+
+	private static Request.Builder withBody(Request.Builder request, HttpHeaders headers, @Nullable Body body) {
 		if (body != null) {
 			request.body(new SpringBody(body, headers.getContentLength()));
 		}

@@ -41,7 +41,8 @@ final class RoundtripClientHttpResponse implements ClientHttpResponse {
 	public HttpHeaders getHeaders() {
 		HttpHeaders headers = this.headers;
 		if (headers == null) {
-			headers = HttpHeaders.readOnlyHttpHeaders(toHttpHeaders(this.response.headers()));
+			// A view of the transport's headers, not a copy.
+			headers = HttpHeaders.readOnlyHttpHeaders(new HeadersAdapter(this.response.headers()));
 			this.headers = headers;
 		}
 		return headers;
@@ -61,14 +62,6 @@ final class RoundtripClientHttpResponse implements ClientHttpResponse {
 			// The transport has already closed the connection; nothing is left to
 			// release.
 		}
-	}
-
-	static HttpHeaders toHttpHeaders(Headers headers) {
-		HttpHeaders httpHeaders = new HttpHeaders();
-		for (int i = 0; i < headers.size(); i++) {
-			httpHeaders.add(headers.name(i), headers.value(i));
-		}
-		return httpHeaders;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.roundtrip.transport.internal.conn;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -49,6 +50,15 @@ public final class Connection extends Pooled {
 
 	/** Marks a connection whose owner's cancel has claimed it for closing. */
 	private static final Object ABORTED = new Object();
+
+	/**
+	 * How long a connection may have been idle and still be given the quick look of
+	 * {@link #isReusable(long, boolean)}: far shorter than servers' keep-alive timeouts
+	 * (seconds; a few hundred milliseconds at the very least), so a close within it is
+	 * rare, and then retried. Under load connections are idle for microseconds, which is
+	 * where the probe's cost shows.
+	 */
+	static final long QUICK_LOOK_MAX_IDLE_NANOS = 100_000_000L;
 
 	private final long id;
 
@@ -101,6 +111,12 @@ public final class Connection extends Pooled {
 
 	private final ByteBuffer probe = ByteBuffer.allocate(1);
 
+	/**
+	 * The raw channel's stream, for {@code available()}; the channel makes a new one on
+	 * every call.
+	 */
+	private final InputStream rawInput;
+
 	Connection(long id, Destination destination, SocketChannel channel, Socket socket, long createdAtNanos,
 			int readBufferSize, int writeBufferSize) throws IOException {
 		this.id = id;
@@ -111,6 +127,7 @@ public final class Connection extends Pooled {
 		this.localAddress = (InetSocketAddress) channel.getLocalAddress();
 		this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
 		this.input = new TimedInput(socket.getInputStream(), socket, destination.toString());
+		this.rawInput = channel.socket().getInputStream();
 		// Plain: straight to the channel, which counts what a failed write sent. TLS: the
 		// TLS socket, where a failed write counts in full.
 		this.channelOutput = (socket instanceof SSLSocket) ? null : new ChannelOutput(channel);
@@ -264,9 +281,41 @@ public final class Connection extends Pooled {
 		}
 	}
 
+	/**
+	 * {@link #isReusable()}, but for a request that would be sent again on a fresh
+	 * connection should this one turn out closed (see {@code Exchange.Retry}), taking a
+	 * connection idle for less than {@link #QUICK_LOOK_MAX_IDLE_NANOS}: then one look at
+	 * what the kernel holds (FIONREAD) stands in for the non-blocking read, which costs
+	 * three system calls. It still catches a server that sent something unasked (a 408);
+	 * a server that closed the connection without a word is left to the retry, as Go's
+	 * transport does for every request. Requests that could not be retried (a POST
+	 * without an {@code Idempotency-Key}) and connections idle longer get the full look.
+	 */
+	@Override
+	protected boolean isReusable(long idleNanos, boolean staleRetriable) {
+		if (!staleRetriable || idleNanos >= QUICK_LOOK_MAX_IDLE_NANOS) {
+			return isReusable();
+		}
+		if (this.closed || this.source.buffered() > 0) {
+			return false;
+		}
+		try {
+			if (this.socket instanceof SSLSocket ssl) {
+				if (ssl.getInputStream().available() > 0) {
+					return false;
+				}
+				return !rawReadable() || probeTls(ssl);
+			}
+			return !rawReadable();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	private boolean rawReadable() throws IOException {
 		// available() on the channel's socket reports bytes the kernel holds (FIONREAD).
-		return this.channel.socket().getInputStream().available() > 0;
+		return this.rawInput.available() > 0;
 	}
 
 	/** A non-blocking read of the raw channel: 0 bytes means open and quiet. */

@@ -40,6 +40,28 @@ public final class RequestWriter {
 		sink.write('\n');
 	}
 
+	/**
+	 * Writes {@code Host: host[:port] CRLF}, the port left out when negative, without
+	 * building the value.
+	 */
+	public static void writeHostHeader(Http1Sink sink, String host, int port) throws IOException {
+		sink.writeLatin1("Host: ");
+		sink.writeLatin1(host);
+		if (port >= 0) {
+			sink.write(':');
+			writeDecimal(sink, port);
+		}
+		sink.write('\r');
+		sink.write('\n');
+	}
+
+	private static void writeDecimal(Http1Sink sink, int value) throws IOException {
+		if (value >= 10) {
+			writeDecimal(sink, value / 10);
+		}
+		sink.write('0' + value % 10);
+	}
+
 	/** Writes the empty line that ends the head. */
 	public static void endHeaders(Http1Sink sink) throws IOException {
 		sink.write('\r');

@@ -215,12 +215,24 @@ public final class ConnectionPool {
 	 */
 	public Pooled acquire(Destination destination, int connectTimeoutMillis, boolean skipIdle, long deadlineNanos,
 			BooleanSupplier canceled) throws IOException {
+		return acquire(destination, connectTimeoutMillis, skipIdle, deadlineNanos, canceled, false);
+	}
+
+	/**
+	 * {@link #acquire(Destination, int, boolean, long, BooleanSupplier)} for a request
+	 * that, if the idle connection it takes turns out closed by the server, would be sent
+	 * again on a fresh one ({@code staleRetriable}): see
+	 * {@link Pooled#isReusable(long, boolean)}.
+	 */
+	public Pooled acquire(Destination destination, int connectTimeoutMillis, boolean skipIdle, long deadlineNanos,
+			BooleanSupplier canceled, boolean staleRetriable) throws IOException {
 		long start = System.nanoTime();
 		HostPool host;
 		Want want = null;
 		boolean dial = false;
 		for (;;) {
 			Pooled taken = null;
+			long idleNanos = 0;
 			Outbox out = null;
 			Refusal refusal = null;
 			this.lock.lock();
@@ -242,6 +254,7 @@ public final class ConnectionPool {
 						candidate.state = Pooled.State.ACTIVE;
 						host.active++;
 						taken = candidate;
+						idleNanos = now - candidate.idleSinceNanos;
 						break;
 					}
 				}
@@ -288,7 +301,7 @@ public final class ConnectionPool {
 			if (taken == null) {
 				break;
 			}
-			if (taken.isReusable()) {
+			if (taken.isReusable(idleNanos, staleRetriable)) {
 				this.listener.connectionAcquired(taken, true, System.nanoTime() - start);
 				return taken;
 			}
@@ -570,7 +583,13 @@ public final class ConnectionPool {
 	 */
 	private void afterUnlock(Pooled idled, Outbox out) {
 		if (idled != null) {
-			notify(() -> this.listener.connectionIdle(idled));
+			// Not through notify(Runnable): a capturing lambda per return would allocate.
+			try {
+				this.listener.connectionIdle(idled);
+			}
+			catch (RuntimeException ex) {
+				// A listener must not throw; if it does, the pool carries on.
+			}
 		}
 		if (out != null) {
 			out.run(this);

@@ -67,6 +67,16 @@ public abstract class Pooled implements ConnectionInfo {
 	 */
 	protected abstract boolean isReusable();
 
+	/**
+	 * {@link #isReusable()} for a connection idle for {@code idleNanos}, taken by a
+	 * request that the transport would send again on a fresh connection if this one
+	 * turned out closed by the server ({@code staleRetriable}); such a request may be
+	 * given a cheaper, less thorough look. By default the full one.
+	 */
+	protected boolean isReusable(long idleNanos, boolean staleRetriable) {
+		return isReusable();
+	}
+
 	/** Closes the socket. Called without the pool's lock; must not throw. */
 	protected abstract void closeSocket();
 
