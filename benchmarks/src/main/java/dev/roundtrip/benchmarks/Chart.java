@@ -1,0 +1,133 @@
+package dev.roundtrip.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A hand-written SVG of the 13-byte GET: requests/s and CPU µs/request by thread count,
+ * one line per client, medians of the rounds.
+ */
+final class Chart {
+
+	private static final String[] COLOURS = { "#d62728", "#ff7f0e", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
+			"#7f7f7f", "#17becf" };
+
+	private static final int[] THREADS = { 1, 4, 64 };
+
+	private static final int WIDTH = 980;
+
+	private static final int HEIGHT = 440;
+
+	private static final int PANEL = 380;
+
+	private static final int TOP = 50;
+
+	private static final int PLOT_HEIGHT = 300;
+
+	static void write(Path file, int jdk, Report report, List<String> clients) throws IOException {
+		List<String> all = new ArrayList<>(clients);
+		all.add("wrk");
+		StringBuilder svg = new StringBuilder();
+		svg.append(format(
+				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+						+ "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+				WIDTH, HEIGHT, WIDTH, HEIGHT));
+		svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+		svg.append(format("<text x=\"20\" y=\"24\" font-size=\"15\" font-weight=\"bold\">GET 13 B over loopback, "
+				+ "closed loop, JDK %d (median of rounds)</text>\n", jdk));
+		panel(svg, 70, "requests/s (higher is better)", jdk, report, all, Measurement::perSecond);
+		panel(svg, 70 + PANEL + 80, "CPU µs per request (lower is better)", jdk, report, all,
+				Measurement::cpuMicrosPerRequest);
+		int y = TOP + 10;
+		int x = 70 + 2 * PANEL + 110;
+		for (int i = 0; i < all.size(); i++) {
+			if (report.rounds(jdk, "get13@4", all.get(i)).isEmpty()) {
+				continue;
+			}
+			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n", x,
+					y - 4, x + 18, y - 4, COLOURS[i % COLOURS.length]));
+			svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>\n", x + 24, y, Clients.label(all.get(i))));
+			y += 20;
+		}
+		svg.append("</svg>\n");
+		Files.writeString(file, svg.toString());
+	}
+
+	private static void panel(StringBuilder svg, int left, String title, int jdk, Report report, List<String> clients,
+			ToDoubleFunction<Measurement> figure) {
+		double[][] values = new double[clients.size()][THREADS.length];
+		double max = 0;
+		for (int c = 0; c < clients.size(); c++) {
+			for (int t = 0; t < THREADS.length; t++) {
+				List<Measurement> rounds = report.rounds(jdk, "get13@" + THREADS[t], clients.get(c));
+				values[c][t] = rounds.isEmpty() ? Double.NaN : Report.median(rounds, figure);
+				if (!Double.isNaN(values[c][t])) {
+					max = Math.max(max, values[c][t]);
+				}
+			}
+		}
+		double top = niceCeiling(max);
+		int bottom = TOP + PLOT_HEIGHT;
+		svg.append(format("<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>\n", left, TOP - 12, title));
+		for (int g = 0; g <= 5; g++) {
+			double value = top * g / 5;
+			int y = bottom - (int) Math.round(PLOT_HEIGHT * g / 5.0);
+			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>\n", left, y,
+					left + PANEL, y));
+			svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4,
+					(top >= 1000) ? format("%,.0f", value) : format("%.1f", value)));
+		}
+		for (int t = 0; t < THREADS.length; t++) {
+			svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", x(left, t), bottom + 18,
+					THREADS[t]));
+		}
+		svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">threads (connections)</text>\n",
+				left + PANEL / 2, bottom + 38));
+		for (int c = 0; c < clients.size(); c++) {
+			StringBuilder points = new StringBuilder();
+			for (int t = 0; t < THREADS.length; t++) {
+				if (Double.isNaN(values[c][t]) || top == 0) {
+					continue;
+				}
+				int y = bottom - (int) Math.round(PLOT_HEIGHT * values[c][t] / top);
+				points.append(x(left, t)).append(',').append(y).append(' ');
+				svg.append(format("<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\"/>\n", x(left, t), y,
+						COLOURS[c % COLOURS.length]));
+			}
+			if (points.length() > 0) {
+				svg.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n",
+						COLOURS[c % COLOURS.length], points.toString().trim()));
+			}
+		}
+	}
+
+	private static int x(int left, int t) {
+		return left + 30 + t * (PANEL - 60) / (THREADS.length - 1);
+	}
+
+	private static double niceCeiling(double max) {
+		if (max <= 0) {
+			return 1;
+		}
+		double magnitude = Math.pow(10, Math.floor(Math.log10(max)));
+		for (double step : new double[] { 1, 2, 2.5, 5, 10 }) {
+			if (step * magnitude >= max) {
+				return step * magnitude;
+			}
+		}
+		return 10 * magnitude;
+	}
+
+	private static String format(String format, Object... args) {
+		return String.format(Locale.ROOT, format, args);
+	}
+
+	private Chart() {
+	}
+
+}
