@@ -19,13 +19,13 @@ final class Chart {
 
 	private static final int[] THREADS = { 1, 4, 64 };
 
-	private static final int WIDTH = 980;
+	private static final int WIDTH = 960;
 
-	private static final int HEIGHT = 440;
+	private static final int HEIGHT = 480;
 
 	private static final int PANEL = 380;
 
-	private static final int TOP = 50;
+	private static final int TOP = 70;
 
 	private static final int PLOT_HEIGHT = 300;
 
@@ -43,16 +43,19 @@ final class Chart {
 		panel(svg, 70, "requests/s (higher is better)", jdk, report, all, Measurement::perSecond);
 		panel(svg, 70 + PANEL + 80, "CPU µs per request (lower is better)", jdk, report, all,
 				Measurement::cpuMicrosPerRequest);
-		int y = TOP + 10;
-		int x = 70 + 2 * PANEL + 110;
-		for (int i = 0; i < all.size(); i++) {
-			if (report.rounds(jdk, "get13@4", all.get(i)).isEmpty()) {
+		// The legend under the plots, four to a row; a client keeps its colour in every
+		// chart.
+		int shown = 0;
+		for (String client : all) {
+			if (report.rounds(jdk, "get13@4", client).isEmpty()) {
 				continue;
 			}
+			int x = 70 + (shown % 4) * 220;
+			int y = TOP + PLOT_HEIGHT + 70 + (shown / 4) * 20;
 			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>\n", x,
-					y - 4, x + 18, y - 4, COLOURS[i % COLOURS.length]));
-			svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>\n", x + 24, y, Clients.label(all.get(i))));
-			y += 20;
+					y - 4, x + 18, y - 4, colour(client)));
+			svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>\n", x + 24, y, Clients.label(client)));
+			shown++;
 		}
 		svg.append("</svg>\n");
 		Files.writeString(file, svg.toString());
@@ -97,13 +100,18 @@ final class Chart {
 				int y = bottom - (int) Math.round(PLOT_HEIGHT * values[c][t] / top);
 				points.append(x(left, t)).append(',').append(y).append(' ');
 				svg.append(format("<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\"/>\n", x(left, t), y,
-						COLOURS[c % COLOURS.length]));
+						colour(clients.get(c))));
 			}
 			if (points.length() > 0) {
 				svg.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n",
-						COLOURS[c % COLOURS.length], points.toString().trim()));
+						colour(clients.get(c)), points.toString().trim()));
 			}
 		}
+	}
+
+	private static String colour(String client) {
+		int index = Clients.NAMES.indexOf(client);
+		return COLOURS[((index < 0) ? Clients.NAMES.size() : index) % COLOURS.length];
 	}
 
 	private static int x(int left, int t) {

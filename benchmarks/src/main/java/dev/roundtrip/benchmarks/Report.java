@@ -99,6 +99,7 @@ final class Report {
 				}
 			}
 		}
+		connections(md, jdk);
 		latency(md, jdk);
 		virtual(md, jdk);
 		md.append('\n');
@@ -140,6 +141,32 @@ final class Report {
 			.append(" |\n");
 	}
 
+	/** Roundtrip must open one connection per thread, or its limit, and no more. */
+	private void connections(StringBuilder md, int jdk) {
+		List<String> off = new ArrayList<>();
+		int checked = 0;
+		for (Measurement m : this.harness.measurements) {
+			if (m.jdk() != jdk || !m.client().startsWith("roundtrip")) {
+				continue;
+			}
+			long expected = m.task().endsWith("v") ? 64 : m.threads();
+			checked++;
+			if ((long) m.number("conns") != expected) {
+				off.add(m.client() + " " + m.task() + " round " + (m.round() + 1) + ": " + (long) m.number("conns")
+						+ " instead of " + expected);
+			}
+		}
+		md.append("\nConnections: Roundtrip (direct and via Spring) opened exactly one connection per thread "
+				+ "(64 for 1,000 virtual threads) in ")
+			.append(checked - off.size())
+			.append(" of ")
+			.append(checked)
+			.append(" task runs")
+			.append(off.isEmpty() ? "." : ": not in " + String.join("; ", off) + ".")
+			.append(" The raw loop shows one more: the checking request runs on its own thread, with its own socket; ")
+			.append("wrk shows one more as well (not looked into).\n");
+	}
+
 	private void latency(StringBuilder md, int jdk) {
 		List<String> clients = this.harness.clients()
 			.stream()
@@ -174,7 +201,9 @@ final class Report {
 			return;
 		}
 		List<Measurement> platform = rounds(jdk, "get13@64", "roundtrip");
-		long traced = this.harness.otherOutput.stream().filter((line) -> line.startsWith("JDK " + jdk + " ")).count();
+		long traced = this.harness.otherOutput.stream()
+			.filter((line) -> line.startsWith("JDK " + jdk + " roundtrip: "))
+			.count();
 		md.append("\n### Roundtrip: 1,000 virtual threads on 64 connections against 64 platform threads\n\n");
 		md.append(
 				"| threads | requests/s | CPU µs/request | bytes allocated/request | conns | pinned (JFR events) |\n");
@@ -190,7 +219,7 @@ final class Report {
 			.append(traced)
 			.append(" lines on JDK ")
 			.append(jdk)
-			.append((jdk >= 24) ? " (JDK 24+ ignores the flag: monitors no longer pin, JEP 491)" : "")
+			.append((jdk >= 24) ? " (JDK 24 removed the flag along with pinning on monitors, JEP 491)" : "")
 			.append("; a JFR recording of `jdk.VirtualThreadPinned` with no threshold, in the same JVM, counted ")
 			.append(format("%.0f", virtual.stream().mapToDouble((m) -> m.number("pinnedEvents")).sum()))
 			.append(" events over all rounds.\n");
