@@ -25,6 +25,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.StreamingHttpOutputMessage;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpResponse;
 import reactor.core.publisher.Mono;
@@ -132,7 +133,14 @@ final class Clients {
 				ClientHttpRequest request = factory.createRequest(uri, method);
 				if (body.length > 0) {
 					request.getHeaders().setContentLength(body.length);
-					request.getBody().write(body);
+					// Streamed, as RestClient writes a body: getBody() would buffer a
+					// copy.
+					if (request instanceof StreamingHttpOutputMessage streaming) {
+						streaming.setBody((out) -> out.write(body));
+					}
+					else {
+						request.getBody().write(body);
+					}
 				}
 				try (ClientHttpResponse response = request.execute()) {
 					return drain(response.getBody());

@@ -42,6 +42,9 @@ public final class Harness {
 
 	static final String LATENCY_TASK = "latency:get13@16";
 
+	/** The same load for every client: below what each of them reaches on 2 cores. */
+	static final String SAME_RATE_LATENCY_TASK = "latency10000:get13@16";
+
 	static final String VIRTUAL_TASK = "get13@1000v";
 
 	final Map<String, String> options;
@@ -51,6 +54,13 @@ public final class Harness {
 	final List<String> otherOutput = new ArrayList<>();
 
 	final List<String> problems = new ArrayList<>();
+
+	/**
+	 * The machine's 1-minute load average before and after the run, where Linux tells it.
+	 */
+	String loadBefore;
+
+	String loadAfter;
 
 	private final Path logs;
 
@@ -77,7 +87,9 @@ public final class Harness {
 		}
 		Harness harness = new Harness(options);
 		Instant started = Instant.now();
+		harness.loadBefore = loadAverage();
 		harness.run();
+		harness.loadAfter = loadAverage();
 		Duration took = Duration.between(started, Instant.now());
 		Path out = Path.of(options.get("out"));
 		Files.createDirectories(out);
@@ -107,6 +119,7 @@ public final class Harness {
 					List<String> clientTasks = new ArrayList<>(tasks);
 					if (j == 0 && LATENCY_CLIENTS.contains(client)) {
 						clientTasks.add(LATENCY_TASK);
+						clientTasks.add(SAME_RATE_LATENCY_TASK);
 					}
 					if (feature >= 21 && client.equals("roundtrip")) {
 						clientTasks.add(VIRTUAL_TASK);
@@ -249,6 +262,15 @@ public final class Harness {
 			throw new IOException("not a JDK: " + home);
 		}
 		return Integer.parseInt(m.group(1));
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
 	}
 
 	private static String firstLines(String text, int lines) {

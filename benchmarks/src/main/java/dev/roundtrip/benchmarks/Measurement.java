@@ -31,7 +31,7 @@ record Measurement(int jdk, String client, String task, int round, Map<String, S
 	}
 
 	Shape shape() {
-		String task = this.task.startsWith("latency:") ? this.task.substring(8) : this.task;
+		String task = this.task.startsWith("latency") ? this.task.substring(this.task.indexOf(':') + 1) : this.task;
 		return Shape.named(task.substring(0, task.indexOf('@')));
 	}
 

@@ -41,9 +41,15 @@ final class Report {
 			.append(this.took.toSecondsPart())
 			.append(" s of measuring. ")
 			.append(Runtime.getRuntime().availableProcessors())
-			.append(" cores shared by nginx (one worker), the client JVM and whatever else ran on the machine; ")
+			.append(" cores shared by nginx (one worker), the client JVM and whatever else ran on the machine (load ")
+			.append("average ")
+			.append(this.harness.loadBefore)
+			.append(" before the run, ")
+			.append(this.harness.loadAfter)
+			.append(" after); ")
 			.append(this.harness.rounds())
-			.append(" rounds, one JVM per client per round, the client order rotating; ")
+			.append((this.harness.rounds() == 1) ? " round, " : " rounds, ")
+			.append("one JVM per client per round, the client order rotating; ")
 			.append(this.harness.options.getOrDefault("seconds", "2"))
 			.append(" s measured after ")
 			.append(this.harness.options.getOrDefault("warmup", "1"))
@@ -86,7 +92,7 @@ final class Report {
 			}
 		}
 		List<String> shapes = tasks(jdk).stream()
-			.filter((t) -> !t.startsWith("get13@") && !t.startsWith("latency:"))
+			.filter((t) -> !t.startsWith("get13@") && !t.startsWith("latency"))
 			.toList();
 		if (!shapes.isEmpty()) {
 			md.append("\n### Bodies, chunked, POST and TLS\n\n");
@@ -175,23 +181,33 @@ final class Report {
 		if (clients.isEmpty()) {
 			return;
 		}
-		md.append("\n### Latency at a fixed rate: 16 threads at half the client's own closed-loop maximum\n\n");
+		md.append("\n### Latency at a fixed rate, 16 threads\n\n");
 		md.append("Each thread sends on a fixed schedule; latency runs from the intended send time, so a stall is ")
 			.append("counted against every request it delays (no coordinated omission). HdrHistogram, ")
-			.append(this.harness.options.getOrDefault("latency-seconds", "4"))
-			.append(" s recorded per round; medians of the rounds' percentiles.\n\n");
+			.append(this.harness.options.getOrDefault("latency-seconds", "3"))
+			.append(" s recorded per round after ")
+			.append(this.harness.options.getOrDefault("warmup", "1"))
+			.append(" s unrecorded; medians of the rounds' percentiles. ")
+			.append("First at half the client's own closed-loop maximum (measured just before, in the same JVM), ")
+			.append("then at the same 10,000 requests/s for every client.\n\n");
 		md.append(
-				"| client | closed-loop max (req/s) | fixed rate (req/s) | p50 µs | p99 µs | p99.9 µs | max µs | conns |\n");
-		md.append("|---|---|---|---|---|---|---|---|\n");
-		for (String client : clients) {
-			List<Measurement> rounds = rounds(jdk, Harness.LATENCY_TASK, client);
-			md.append("| ")
-				.append(Clients.label(client))
-				.append(format(" | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n",
-						median(rounds, (m) -> m.number("max")), median(rounds, (m) -> m.number("rate")),
-						median(rounds, (m) -> m.number("p50")), median(rounds, (m) -> m.number("p99")),
-						median(rounds, (m) -> m.number("p999")), median(rounds, (m) -> m.number("maxLatency")),
-						median(rounds, (m) -> m.number("conns"))));
+				"| client | load | closed-loop max (req/s) | fixed rate (req/s) | p50 µs | p99 µs | p99.9 µs | max µs "
+						+ "| conns |\n|---|---|---|---|---|---|---|---|---|\n");
+		for (String task : List.of(Harness.LATENCY_TASK, Harness.SAME_RATE_LATENCY_TASK)) {
+			for (String client : clients) {
+				List<Measurement> rounds = rounds(jdk, task, client);
+				if (rounds.isEmpty()) {
+					continue;
+				}
+				md.append("| ")
+					.append(Clients.label(client))
+					.append(task.equals(Harness.LATENCY_TASK) ? " | half its maximum" : " | 10,000 req/s")
+					.append(format(" | %,.0f | %,.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n",
+							median(rounds, (m) -> m.number("max")), median(rounds, (m) -> m.number("rate")),
+							median(rounds, (m) -> m.number("p50")), median(rounds, (m) -> m.number("p99")),
+							median(rounds, (m) -> m.number("p999")), median(rounds, (m) -> m.number("maxLatency")),
+							median(rounds, (m) -> m.number("conns"))));
+			}
 		}
 	}
 

@@ -45,11 +45,12 @@ import dev.roundtrip.benchmarks.Clients.BenchClient;
  * last response is read), {@code shape@threadsv} (the same on virtual threads, 64
  * connections), {@code latency:shape@threads} (closed loop to find this client's maximum,
  * then a fixed rate of half of it, latency measured from each request's intended send
- * time so that a stall counts against every request it delays).
+ * time so that a stall counts against every request it delays), and
+ * {@code latencyN:shape@threads} (the same at a fixed N requests/s in total).
  */
 public final class Worker {
 
-	private static final Pattern TASK = Pattern.compile("(latency:)?(\\w+)@(\\d+)(v?)");
+	private static final Pattern TASK = Pattern.compile("(latency(\\d*):)?(\\w+)@(\\d+)(v?)");
 
 	private static final int VIRTUAL_CONNECTIONS = 64;
 
@@ -88,18 +89,19 @@ public final class Worker {
 			Matcher m = TASK.matcher(task);
 			if (!m.matches()) {
 				throw new IllegalArgumentException(
-						"task " + task + " is not shape@threads[v] or latency:shape@threads");
+						"task " + task + " is not shape@threads[v] or latency[N]:shape@threads");
 			}
-			Shape shape = Shape.named(m.group(2));
-			int threads = Integer.parseInt(m.group(3));
+			Shape shape = Shape.named(m.group(3));
+			int threads = Integer.parseInt(m.group(4));
 			double warm = first ? firstWarmup : worker.warmup;
 			first = false;
 			String result;
 			if (m.group(1) != null) {
-				result = worker.latency(shape, threads, warm);
+				double fixedRate = m.group(2).isEmpty() ? 0 : Double.parseDouble(m.group(2));
+				result = worker.latency(shape, threads, fixedRate, warm);
 			}
 			else {
-				result = worker.closedLoop(shape, threads, !m.group(4).isEmpty(), warm);
+				result = worker.closedLoop(shape, threads, !m.group(5).isEmpty(), warm);
 			}
 			System.out.println("RESULT task=" + task + " " + result);
 			System.out.flush();
@@ -127,7 +129,7 @@ public final class Worker {
 		return figures + " conns=" + connectionsOpened + pinned;
 	}
 
-	private String latency(Shape shape, int threads, double warm) throws Exception {
+	private String latency(Shape shape, int threads, double fixedRate, double warm) throws Exception {
 		long acceptsBefore = accepts();
 		StringBuilder out = new StringBuilder();
 		try (BenchClient bench = Clients.create(this.client, this.target, shape, threads)) {
@@ -139,7 +141,7 @@ public final class Worker {
 			Snapshot end = load.snapshot();
 			load.stop();
 			Figures max = end.minus(start);
-			double rate = max.perSecond() / 2;
+			double rate = (fixedRate > 0) ? fixedRate : max.perSecond() / 2;
 			Histogram histogram = fixedRate(bench, threads, rate, warm);
 			out.append(String.format(Locale.ROOT,
 					"max=%.0f rate=%.0f recorded=%d p50=%.1f p99=%.1f p999=%.1f maxLatency=%.1f", max.perSecond(), rate,
