@@ -40,9 +40,10 @@ final class Chart {
 		svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
 		svg.append(format("<text x=\"20\" y=\"24\" font-size=\"15\" font-weight=\"bold\">GET 13 B over loopback, "
 				+ "closed loop, JDK %d (median of rounds)</text>\n", jdk));
-		panel(svg, 70, "requests/s (higher is better)", jdk, report, all, Measurement::perSecond);
-		panel(svg, 70 + PANEL + 80, "CPU µs per request (lower is better)", jdk, report, all,
-				Measurement::cpuMicrosPerRequest);
+		panel(svg, 70, "requests/s (higher is better)", jdk, report, all, Measurement::perSecond, false);
+		// Logarithmic: the clients differ by up to 100x in CPU per request.
+		panel(svg, 70 + PANEL + 80, "CPU µs per request, log scale (lower is better)", jdk, report, all,
+				Measurement::cpuMicrosPerRequest, true);
 		// The legend under the plots, four to a row; a client keeps its colour in every
 		// chart.
 		int shown = 0;
@@ -62,28 +63,43 @@ final class Chart {
 	}
 
 	private static void panel(StringBuilder svg, int left, String title, int jdk, Report report, List<String> clients,
-			ToDoubleFunction<Measurement> figure) {
+			ToDoubleFunction<Measurement> figure, boolean log) {
 		double[][] values = new double[clients.size()][THREADS.length];
 		double max = 0;
+		double min = Double.MAX_VALUE;
 		for (int c = 0; c < clients.size(); c++) {
 			for (int t = 0; t < THREADS.length; t++) {
 				List<Measurement> rounds = report.rounds(jdk, "get13@" + THREADS[t], clients.get(c));
 				values[c][t] = rounds.isEmpty() ? Double.NaN : Report.median(rounds, figure);
 				if (!Double.isNaN(values[c][t])) {
 					max = Math.max(max, values[c][t]);
+					min = Math.min(min, values[c][t]);
 				}
 			}
 		}
-		double top = niceCeiling(max);
+		double top = log ? Math.pow(10, Math.ceil(Math.log10(Math.max(max, 1e-9)))) : niceCeiling(max);
+		double low = log ? Math.pow(10, Math.floor(Math.log10(Math.min(min, top / 10)))) : 0;
+		Scale scale = (value) -> log ? Math.log10(value / low) / Math.log10(top / low) : value / top;
 		int bottom = TOP + PLOT_HEIGHT;
 		svg.append(format("<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>\n", left, TOP - 12, title));
-		for (int g = 0; g <= 5; g++) {
-			double value = top * g / 5;
-			int y = bottom - (int) Math.round(PLOT_HEIGHT * g / 5.0);
+		List<Double> grid = new ArrayList<>();
+		if (log) {
+			for (double decade = low; decade <= top * 1.001; decade *= 10) {
+				grid.add(decade);
+			}
+		}
+		else {
+			for (int g = 0; g <= 5; g++) {
+				grid.add(top * g / 5);
+			}
+		}
+		for (double value : grid) {
+			int y = bottom - (int) Math.round(PLOT_HEIGHT * scale.at(value));
 			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>\n", left, y,
 					left + PANEL, y));
 			svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4,
-					(top >= 1000) ? format("%,.0f", value) : format("%.1f", value)));
+					(value >= 1000 || value == 0) ? format("%,.0f", value)
+							: (value >= 1) ? format("%.0f", value) : format("%.1f", value)));
 		}
 		for (int t = 0; t < THREADS.length; t++) {
 			svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", x(left, t), bottom + 18,
@@ -94,10 +110,10 @@ final class Chart {
 		for (int c = 0; c < clients.size(); c++) {
 			StringBuilder points = new StringBuilder();
 			for (int t = 0; t < THREADS.length; t++) {
-				if (Double.isNaN(values[c][t]) || top == 0) {
+				if (Double.isNaN(values[c][t]) || values[c][t] <= 0) {
 					continue;
 				}
-				int y = bottom - (int) Math.round(PLOT_HEIGHT * values[c][t] / top);
+				int y = bottom - (int) Math.round(PLOT_HEIGHT * scale.at(values[c][t]));
 				points.append(x(left, t)).append(',').append(y).append(' ');
 				svg.append(format("<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\"/>\n", x(left, t), y,
 						colour(clients.get(c))));
@@ -107,6 +123,14 @@ final class Chart {
 						colour(clients.get(c)), points.toString().trim()));
 			}
 		}
+	}
+
+	/** Where a value sits between the bottom (0) and the top (1) of a panel. */
+	@FunctionalInterface
+	private interface Scale {
+
+		double at(double value);
+
 	}
 
 	private static String colour(String client) {
