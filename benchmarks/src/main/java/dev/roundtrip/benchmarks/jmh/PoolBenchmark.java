@@ -44,8 +44,8 @@ public class PoolBenchmark {
 	@Setup
 	public void setUp() {
 		this.pool = new ConnectionPool((destination) -> new ConnectionPool.Limits(64, 64, Duration.ZERO, Duration.ZERO),
-				0, false, (destination, timeout) -> new SocketlessConnection(destination), Runnable::run,
-				TransportListener.NONE, System::nanoTime);
+				0, false, Duration.ZERO, 0, (destination, timeout) -> new SocketlessConnection(destination),
+				Runnable::run, TransportListener.NONE, System::nanoTime);
 	}
 
 	@TearDown
