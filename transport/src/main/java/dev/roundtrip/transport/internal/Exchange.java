@@ -581,10 +581,23 @@ final class Exchange {
 		IOException failure = explain(ex, stage);
 		CloseReason reason = (failure instanceof TransportTimeoutException) ? CloseReason.TIMEOUT
 				: (failure instanceof CanceledException) ? CloseReason.CANCELED
-						: (this.retry == Retry.SERVER_CLOSED_IDLE) ? CloseReason.SERVER_CLOSED : CloseReason.ERROR;
+						: serverClosedIdle(ex) ? CloseReason.SERVER_CLOSED : CloseReason.ERROR;
 		release(reason);
 		this.call.finished();
 		return failure;
+	}
+
+	/**
+	 * Whether {@code ex} shows the server had closed this reused connection while it was
+	 * idle: no byte of a response came, or the write failed with none of the request sent
+	 * (over a unix socket, or once the peer's reset arrived, the write is what fails).
+	 */
+	private boolean serverClosedIdle(Throwable ex) {
+		if (this.retry == Retry.SERVER_CLOSED_IDLE) {
+			return true;
+		}
+		return this.retry == Retry.NOTHING_WRITTEN && this.conn.requestCount() > 1 && ex instanceof IOException io
+				&& isConnectionDrop(io);
 	}
 
 	private IOException explain(Throwable ex, String stage) {
