@@ -391,8 +391,6 @@ final class ResponseBody extends InputStream implements InflatingBody.EncodedSou
 				return;
 			}
 			RealCall call = this.exchange.call();
-			this.exchange.release(CloseReason.LEAKED);
-			call.finished();
 			Throwable origin = call.origin();
 			String message = "A response to " + call.request() + " was dropped without being read to its end or"
 					+ " closed; its connection was held until now and has been closed. Close every Response"
@@ -405,6 +403,9 @@ final class ResponseBody extends InputStream implements InflatingBody.EncodedSou
 			else {
 				LOG.log(System.Logger.Level.WARNING, message);
 			}
+			// Warned first: whoever sees the connection closed as leaked can find why.
+			this.exchange.release(CloseReason.LEAKED);
+			call.finished();
 		}
 
 	}
