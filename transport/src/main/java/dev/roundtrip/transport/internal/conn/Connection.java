@@ -258,27 +258,7 @@ public final class Connection extends Pooled {
 	 */
 	@Override
 	protected boolean isReusable() {
-		if (this.closed || this.source.buffered() > 0) {
-			return false;
-		}
-		try {
-			if (this.socket instanceof SSLSocket ssl) {
-				if (ssl.getInputStream().available() > 0) {
-					// Decrypted bytes are waiting: the server sent something unasked.
-					return false;
-				}
-				if (rawReadable()) {
-					// TLS records arrived while idle: a close_notify, or a late session
-					// ticket.
-					// Let the TLS layer read them, waiting no longer than a millisecond.
-					return probeTls(ssl);
-				}
-			}
-			return probePlain();
-		}
-		catch (IOException ex) {
-			return false;
-		}
+		return look(false);
 	}
 
 	/**
@@ -293,20 +273,32 @@ public final class Connection extends Pooled {
 	 */
 	@Override
 	protected boolean isReusable(long idleNanos, boolean staleRetriable) {
-		if (!staleRetriable || idleNanos >= QUICK_LOOK_MAX_IDLE_NANOS) {
-			return isReusable();
-		}
+		return look(staleRetriable && idleNanos < QUICK_LOOK_MAX_IDLE_NANOS);
+	}
+
+	/**
+	 * The look before reuse: {@code quick} stops at what the kernel holds, otherwise a
+	 * non-blocking read also finds a close that sent nothing.
+	 */
+	private boolean look(boolean quick) {
 		if (this.closed || this.source.buffered() > 0) {
 			return false;
 		}
 		try {
 			if (this.socket instanceof SSLSocket ssl) {
 				if (ssl.getInputStream().available() > 0) {
+					// Decrypted bytes are waiting: the server sent something unasked.
 					return false;
 				}
-				return !rawReadable() || probeTls(ssl);
+				if (rawReadable()) {
+					// TLS records arrived while idle: a close_notify, or a late session
+					// ticket. Let the TLS layer read them, waiting no longer than a
+					// millisecond.
+					return probeTls(ssl);
+				}
+				return quick || probePlain();
 			}
-			return !rawReadable();
+			return quick ? !rawReadable() : probePlain();
 		}
 		catch (IOException ex) {
 			return false;
