@@ -170,6 +170,44 @@ public final class RawServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Relays bytes between {@code client} and {@code upstream} both ways until each side
+	 * has ended (a proxy's tunnel), then closes {@code upstream}; the way back runs on a
+	 * thread named {@code name-back}.
+	 */
+	static void relayBothWays(Socket client, Socket upstream, String name) {
+		Thread back = new Thread(() -> relay(upstream, client), name + "-back");
+		back.setDaemon(true);
+		back.start();
+		relay(client, upstream);
+		try {
+			back.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		closeQuietly(upstream);
+	}
+
+	/** Copies {@code from} to {@code to} until EOF, then half-closes {@code to}. */
+	private static void relay(Socket from, Socket to) {
+		byte[] buffer = new byte[16 * 1024];
+		try {
+			InputStream in = from.getInputStream();
+			OutputStream out = to.getOutputStream();
+			int n;
+			while ((n = in.read(buffer)) >= 0) {
+				out.write(buffer, 0, n);
+				out.flush();
+			}
+			to.shutdownOutput();
+		}
+		catch (IOException ex) {
+			closeQuietly(to);
+			closeQuietly(from);
+		}
+	}
+
 	static void closeQuietly(AutoCloseable closeable) {
 		try {
 			closeable.close();

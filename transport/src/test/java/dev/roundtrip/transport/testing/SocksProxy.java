@@ -175,40 +175,11 @@ public final class SocksProxy implements AutoCloseable {
 		reply[reply.length - 1] = (byte) upstream.getLocalPort();
 		out.write(reply);
 		out.flush();
-		Thread back = new Thread(() -> relay(upstream, conn.socket()), "socks-proxy-" + port() + "-back");
-		back.setDaemon(true);
-		back.start();
-		relay(conn.socket(), upstream);
-		try {
-			back.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		RawServer.closeQuietly(upstream);
+		RawServer.relayBothWays(conn.socket(), upstream, "socks-proxy-" + port());
 	}
 
 	private static String readString(DataInputStream in, int length) throws IOException {
 		return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-	}
-
-	/** Copies {@code from} to {@code to} until EOF, then half-closes {@code to}. */
-	private static void relay(Socket from, Socket to) {
-		byte[] buffer = new byte[16 * 1024];
-		try {
-			InputStream in = from.getInputStream();
-			OutputStream out = to.getOutputStream();
-			int n;
-			while ((n = in.read(buffer)) >= 0) {
-				out.write(buffer, 0, n);
-				out.flush();
-			}
-			to.shutdownOutput();
-		}
-		catch (IOException ex) {
-			RawServer.closeQuietly(to);
-			RawServer.closeQuietly(from);
-		}
 	}
 
 }

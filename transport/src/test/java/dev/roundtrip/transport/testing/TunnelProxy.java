@@ -145,36 +145,7 @@ public final class TunnelProxy implements AutoCloseable {
 		this.upstreams.add(upstream);
 		upstream.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 		conn.write("HTTP/1.1 200 Connection established\r\n\r\n");
-		Thread back = new Thread(() -> relay(upstream, conn.socket()), "tunnel-proxy-" + port() + "-back");
-		back.setDaemon(true);
-		back.start();
-		relay(conn.socket(), upstream);
-		try {
-			back.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		RawServer.closeQuietly(upstream);
-	}
-
-	/** Copies {@code from} to {@code to} until EOF, then half-closes {@code to}. */
-	private static void relay(Socket from, Socket to) {
-		byte[] buffer = new byte[16 * 1024];
-		try {
-			InputStream in = from.getInputStream();
-			OutputStream out = to.getOutputStream();
-			int n;
-			while ((n = in.read(buffer)) >= 0) {
-				out.write(buffer, 0, n);
-				out.flush();
-			}
-			to.shutdownOutput();
-		}
-		catch (IOException ex) {
-			RawServer.closeQuietly(to);
-			RawServer.closeQuietly(from);
-		}
+		RawServer.relayBothWays(conn.socket(), upstream, "tunnel-proxy-" + port());
 	}
 
 }
